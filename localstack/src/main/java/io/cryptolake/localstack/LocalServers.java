@@ -1,0 +1,84 @@
+package io.cryptolake.localstack;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The set of local servers the pipeline needs: Kafka, the S3 API and the Schema Registry. Started in that
+ * order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
+ * the JVM that started it (short of a kill -9 of that JVM).
+ */
+public final class LocalServers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalServers.class);
+
+  private final LocalServersConfig config;
+  private final KafkaBroker kafka;
+  private final S3Server s3;
+  private final SchemaRegistryServer registry;
+  private final Thread shutdownHook;
+
+  private LocalServers(LocalServersConfig config) {
+    this.config = config;
+    this.kafka = new KafkaBroker(config);
+    this.s3 = new S3Server(config);
+    this.registry = new SchemaRegistryServer(config);
+    this.shutdownHook = new Thread(this::stopAll, "cryptolake-local-servers-stop");
+  }
+
+  public static LocalServers start(LocalServersConfig config) {
+    LocalServers servers = new LocalServers(config);
+    Runtime.getRuntime().addShutdownHook(servers.shutdownHook);
+    try {
+      for (ManagedServer server : servers.all()) {
+        server.start();
+      }
+    } catch (RuntimeException e) {
+      servers.close();
+      throw e;
+    }
+    LOG.info("local servers ready: kafka {}, s3 {}, registry {}, data under {}", config.kafkaBootstrap(),
+        config.s3Endpoint(), config.registryUrl(), config.dataDir());
+    return servers;
+  }
+
+  public LocalServersConfig config() {
+    return config;
+  }
+
+  public KafkaBroker kafka() {
+    return kafka;
+  }
+
+  public S3Server s3() {
+    return s3;
+  }
+
+  public SchemaRegistryServer registry() {
+    return registry;
+  }
+
+  private List<ManagedServer> all() {
+    return List.of(kafka, s3, registry);
+  }
+
+  private void stopAll() {
+    for (ManagedServer server : List.of(registry, s3, kafka)) {
+      try {
+        server.stop();
+      } catch (RuntimeException e) {
+        LOG.error("stopping {} failed", server.name(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // Already running as the hook: nothing to remove.
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.cryptolake.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Where the local servers keep their data, which ports they listen on (all on 127.0.0.1), and the S3
+ * bucket and credentials. {@link #defaults()} reads the environment ({@code CRYPTOLAKE_*}) over fixed
+ * ports; tests use {@link #withFreePorts()} so that a run never collides with a running stack.
+ */
+public record LocalServersConfig(
+    Path dataDir,
+    Path distDir,
+    int kafkaPort,
+    int kafkaControllerPort,
+    int s3Port,
+    int registryPort,
+    String bucket,
+    String s3AccessKey,
+    String s3SecretKey) {
+
+  public static final String DIST_DIR_PROPERTY = "cryptolake.dist.dir";
+
+  public static LocalServersConfig defaults() {
+    return new LocalServersConfig(
+        Paths.get(env("CRYPTOLAKE_DATA_DIR", "data/local")).toAbsolutePath(),
+        locateDistDir(),
+        Integer.parseInt(env("CRYPTOLAKE_KAFKA_PORT", "9092")),
+        Integer.parseInt(env("CRYPTOLAKE_KAFKA_CONTROLLER_PORT", "9093")),
+        Integer.parseInt(env("CRYPTOLAKE_S3_PORT", "9000")),
+        Integer.parseInt(env("CRYPTOLAKE_REGISTRY_PORT", "8085")),
+        env("CRYPTOLAKE_S3_BUCKET", "warehouse"),
+        env("AWS_ACCESS_KEY_ID", "cryptolake"),
+        env("AWS_SECRET_ACCESS_KEY", "cryptolake-secret"));
+  }
+
+  /** The same servers on ports the operating system reports free right now. */
+  public LocalServersConfig withFreePorts() {
+    return new LocalServersConfig(dataDir, distDir, freePort(), freePort(), freePort(), freePort(), bucket,
+        s3AccessKey, s3SecretKey);
+  }
+
+  public LocalServersConfig withDataDir(Path dir) {
+    return new LocalServersConfig(dir.toAbsolutePath(), distDir, kafkaPort, kafkaControllerPort, s3Port,
+        registryPort, bucket, s3AccessKey, s3SecretKey);
+  }
+
+  public String kafkaBootstrap() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  public String s3Endpoint() {
+    return "http://127.0.0.1:" + s3Port;
+  }
+
+  /** Base URL of the registry's Confluent-compatible API. */
+  public String registryUrl() {
+    return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+  }
+
+  /**
+   * The server distributions assembled by the {@code servers} module: the system property, then
+   * {@code CRYPTOLAKE_DIST_DIR}, then {@code servers/target/dist} in this directory or one above it.
+   */
+  static Path locateDistDir() {
+    String configured = System.getProperty(DIST_DIR_PROPERTY, System.getenv("CRYPTOLAKE_DIST_DIR"));
+    if (configured != null && !configured.isBlank()) {
+      return Paths.get(configured).toAbsolutePath();
+    }
+    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("servers/target/dist");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return Paths.get("servers/target/dist").toAbsolutePath();
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+}

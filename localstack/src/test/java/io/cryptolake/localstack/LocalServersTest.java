@@ -1,0 +1,64 @@
+package io.cryptolake.localstack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.schemas.SchemaRegistryClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+class LocalServersTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void startsRealServersKeepsRegistryDataAcrossRestartAndLeavesNoProcessBehind() {
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts();
+    List<ProcessHandle> children;
+    Schema schema = SchemaBuilder.record("T").fields().requiredString("a").endRecord();
+    int id;
+    try (LocalServers servers = LocalServers.start(config)) {
+      children = ProcessHandle.current().children().toList();
+      assertEquals(3, children.size(), "one JVM per server");
+
+      try (S3Client s3 = servers.s3().client()) {
+        s3.putObject(b -> b.bucket(config.bucket()).key("hello.txt"), RequestBody.fromString("hi"));
+        assertEquals("hi", s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key("hello.txt")).asUtf8String());
+      }
+      SchemaRegistryClient registry = new SchemaRegistryClient(servers.registry().url());
+      id = registry.register("test-value", schema);
+      assertEquals(schema, registry.schemaById(id).orElseThrow());
+      assertTrue(registry.schemaById(987_654_321).isEmpty(), "unknown ids are a 404, not an error");
+
+      // The registry keeps its schemas on disk: a restart must not invalidate ids already in Kafka.
+      servers.registry().stop();
+      assertThrows(SchemaRegistryClient.RegistryUnavailableException.class, () -> registry.schemaById(id));
+      servers.registry().start();
+      assertEquals(schema, registry.schemaById(id).orElseThrow());
+      children = ProcessHandle.current().children().toList();
+    }
+    for (ProcessHandle child : children) {
+      assertFalse(child.isAlive(), "process " + child.pid() + " outlived close()");
+    }
+    assertTrue(Files.exists(config.dataDir().resolve("kafka.log")));
+  }
+
+  @Test
+  void aTakenPortIsReportedWithTheSettingThatMovesIt() throws Exception {
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts();
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(config.s3Port(), 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      IllegalStateException error = assertThrows(IllegalStateException.class, () -> new S3Server(config).start());
+      assertTrue(error.getMessage().contains("port " + config.s3Port()), error.getMessage());
+      assertTrue(error.getMessage().contains("CRYPTOLAKE_S3_PORT"), error.getMessage());
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.cryptolake.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+
+/**
+ * A client of the Confluent Schema Registry REST API (Confluent, Apicurio's ccompat, Karapace, Redpanda).
+ * Only the two calls the pipeline needs. A 404 for an id is an answer (the id is unknown); anything else that
+ * is not a 200 means the registry could not be asked, and is thrown as {@link RegistryUnavailableException}.
+ */
+public final class SchemaRegistryClient {
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final HttpClient http;
+  private final Duration requestTimeout;
+
+  public SchemaRegistryClient(String baseUrl) {
+    this(baseUrl, Duration.ofSeconds(10));
+  }
+
+  public SchemaRegistryClient(String baseUrl, Duration requestTimeout) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.requestTimeout = requestTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Registers the schema under the subject (idempotent for an identical schema) and returns its id. */
+  public int register(String subject, Schema schema) {
+    String body = json(Map.of("schema", schema.toString()));
+    HttpRequest request = request("/subjects/" + subject + "/versions")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    HttpResponse<String> response = send(request);
+    if (response.statusCode() != 200) {
+      throw new RegistryUnavailableException("registering a schema under subject '" + subject + "' at "
+          + baseUrl + " answered HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return readTree(response.body()).path("id").asInt();
+  }
+
+  /** The schema registered under the id, or empty when the registry answers 404 for it. */
+  public Optional<Schema> schemaById(int id) {
+    HttpResponse<String> response = send(request("/schemas/ids/" + id).GET().build());
+    if (response.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      throw new RegistryUnavailableException("looking up schema id " + id + " at " + baseUrl
+          + " answered HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return Optional.of(new Schema.Parser().parse(readTree(response.body()).path("schema").asText()));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(requestTimeout)
+        .header("Content-Type", CONTENT_TYPE)
+        .header("Accept", CONTENT_TYPE + ", application/json");
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("schema registry at " + baseUrl + " cannot be reached: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryUnavailableException("interrupted while calling the schema registry at " + baseUrl, e);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode readTree(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("schema registry answered something that is not JSON: " + body, e);
+    }
+  }
+
+  /** The registry could not be asked (down, unreachable, or an error status): not a property of the data. */
+  public static final class RegistryUnavailableException extends RuntimeException {
+    public RegistryUnavailableException(String message) {
+      super(message);
+    }
+
+    public RegistryUnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
