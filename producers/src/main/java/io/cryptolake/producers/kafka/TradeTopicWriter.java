@@ -1,0 +1,99 @@
+package io.cryptolake.producers.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes framed trades to Kafka without losing one: idempotent producer, acks=all, retries until the
+ * delivery timeout, compression. A send that still fails is remembered and rethrown by {@link #flush()},
+ * so a caller never reports success for a record Kafka did not take.
+ */
+public final class TradeTopicWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TradeTopicWriter.class);
+
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+
+  public TradeTopicWriter(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+    this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** Creates the topic with the given partitions when it does not exist yet. */
+  public static void ensureTopic(String bootstrapServers, String topic, int partitions) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      if (existing.contains(topic)) {
+        int actual = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+            .get(topic).partitions().size();
+        if (actual != partitions) {
+          LOG.warn("topic {} exists with {} partitions; keeping them (asked for {})", topic, actual, partitions);
+        }
+        return;
+      }
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      LOG.info("created topic {} with {} partitions", topic, partitions);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topic " + topic + " at " + bootstrapServers, e.getCause());
+      }
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("cannot create topic " + topic + " at " + bootstrapServers, e);
+    }
+  }
+
+  /** Sends asynchronously; {@code onAck} runs once Kafka has the record. */
+  public void send(ProducerRecord<byte[], byte[]> record, Callback onAck) {
+    throwIfFailed();
+    producer.send(record, (metadata, error) -> {
+      if (error != null) {
+        firstFailure.compareAndSet(null, error);
+        LOG.error("Kafka did not take a record for {}: {}", record.topic(), error.toString());
+      } else if (onAck != null) {
+        onAck.onCompletion(metadata, null);
+      }
+    });
+  }
+
+  /** Waits until every record sent so far is acknowledged; throws if any was not. */
+  public void flush() {
+    producer.flush();
+    throwIfFailed();
+  }
+
+  private void throwIfFailed() {
+    Exception failure = firstFailure.get();
+    if (failure != null) {
+      throw new IllegalStateException("a record could not be written to Kafka", failure);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

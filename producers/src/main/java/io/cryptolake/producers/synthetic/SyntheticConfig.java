@@ -1,0 +1,74 @@
+package io.cryptolake.producers.synthetic;
+
+import io.cryptolake.schemas.Exchange;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the synthetic producer sends. {@code count} is per exchange; with a {@code duration} it sends until
+ * the time is up instead. Fault fractions are of all records sent; a kind that cannot occur on an exchange
+ * (Binance has no side text) is skipped there.
+ */
+public record SyntheticConfig(
+    String bootstrapServers,
+    String registryUrl,
+    List<Exchange> exchanges,
+    Map<Exchange, String> topics,
+    Map<Exchange, List<String>> symbols,
+    long count,
+    Duration duration,
+    double ratePerSecond,
+    int partitions,
+    Map<FaultKind, Double> faultFractions,
+    double duplicateFraction,
+    double outOfOrderFraction,
+    long seed,
+    Path manifest) {
+
+  /** Every fault kind at {@code totalFraction / kinds}. */
+  public static Map<FaultKind, Double> spreadFaults(double totalFraction) {
+    Map<FaultKind, Double> fractions = new EnumMap<>(FaultKind.class);
+    for (FaultKind kind : FaultKind.values()) {
+      fractions.put(kind, totalFraction / FaultKind.values().length);
+    }
+    return fractions;
+  }
+
+  /** Sensible local defaults: both exchanges, 3 partitions, 2% faults, 1% duplicates and out-of-order. */
+  public static SyntheticConfig defaults(String bootstrapServers, String registryUrl) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, List.of(Exchange.values()), Map.of(), Map.of(),
+        10_000, null, 0, 3, spreadFaults(0.02), 0.01, 0.01, 42L, null);
+  }
+
+  public String topic(Exchange exchange) {
+    return topics.getOrDefault(exchange, exchange.defaultTopic());
+  }
+
+  public SyntheticConfig withCount(long newCount) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, newCount, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+  }
+
+  public SyntheticConfig withFaults(Map<FaultKind, Double> fractions) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        ratePerSecond, partitions, fractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+  }
+
+  public SyntheticConfig withTopics(Map<Exchange, String> newTopics) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, newTopics, symbols, count, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+  }
+
+  public SyntheticConfig withSeed(long newSeed) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, newSeed, manifest);
+  }
+
+  public SyntheticConfig withManifest(Path path) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, path);
+  }
+}

@@ -1,0 +1,123 @@
+package io.cryptolake.producers.synthetic;
+
+import io.cryptolake.schemas.Exchange;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code produce}: the synthetic producer's command line. Every option also reads an environment variable. */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Writes realistic raw trades of Binance and Kraken to Kafka in the Schema Registry wire format,",
+        "with injected faults, duplicates and out-of-order trades, and writes a JSON manifest counting",
+        "what Kafka acknowledged per exchange and kind (and the DLQ reasons silver must produce)."})
+public final class SyntheticProducerCli implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url",
+      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
+      description = "Base URL of the Confluent-compatible Schema Registry API (env CRYPTOLAKE_REGISTRY_URL; "
+          + "default ${DEFAULT-VALUE}).")
+  String registryUrl;
+
+  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
+      description = "Exchanges to produce for (default ${DEFAULT-VALUE}).")
+  List<String> exchanges;
+
+  @Option(names = "--topic", description = "Topic per exchange, e.g. binance=my.topic (default "
+      + "market.crypto.trades.<exchange>).")
+  Map<String, String> topics = new LinkedHashMap<>();
+
+  @Option(names = "--symbols", description = "Symbols per exchange, e.g. kraken=BTC/USD,ETH/USD "
+      + "(default: a realistic set per exchange).")
+  Map<String, String> symbols = new LinkedHashMap<>();
+
+  @Option(names = "--count", defaultValue = "10000", description = "Records per exchange (default ${DEFAULT-VALUE}).")
+  long count;
+
+  @Option(names = "--duration", description = "Send for this long instead of --count, e.g. PT10M or 90s.",
+      converter = DurationConverter.class)
+  Duration duration;
+
+  @Option(names = "--rate", defaultValue = "0",
+      description = "Records per second over all exchanges; 0 sends as fast as Kafka takes them (default ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of a topic it creates (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--fault-rate", defaultValue = "0.02",
+      description = "Share of records with a fault, spread evenly over the fault kinds (default ${DEFAULT-VALUE}).")
+  double faultRate;
+
+  @Option(names = "--fault", description = "Share of one fault kind, overriding --fault-rate for it, e.g. "
+      + "NEGATIVE_PRICE=0.01. Kinds: ${COMPLETION-CANDIDATES}.")
+  Map<FaultKind, Double> faults = new EnumMap<>(FaultKind.class);
+
+  @Option(names = "--duplicate-rate", defaultValue = "0.01",
+      description = "Share of exact re-sends of an earlier valid record (default ${DEFAULT-VALUE}).")
+  double duplicateRate;
+
+  @Option(names = "--out-of-order-rate", defaultValue = "0.01",
+      description = "Share of valid trades sent after later trades of the same exchange (default ${DEFAULT-VALUE}).")
+  double outOfOrderRate;
+
+  @Option(names = "--seed", description = "Random seed, for a repeatable sequence (default: from the clock).")
+  Long seed;
+
+  @Option(names = "--manifest", defaultValue = "${env:CRYPTOLAKE_MANIFEST:-data/manifests/producer-latest.json}",
+      description = "Where to write the manifest (default ${DEFAULT-VALUE}).")
+  Path manifest;
+
+  @Override
+  public Integer call() {
+    Map<FaultKind, Double> fractions = SyntheticConfig.spreadFaults(faultRate);
+    fractions.putAll(faults);
+    Map<Exchange, String> topicMap = byExchange(topics);
+    Map<Exchange, List<String>> symbolMap = new EnumMap<>(Exchange.class);
+    byExchange(symbols).forEach((e, list) -> symbolMap.put(e, Arrays.asList(list.split(","))));
+    SyntheticConfig config = new SyntheticConfig(bootstrapServers, registryUrl,
+        exchanges.stream().map(Exchange::fromId).toList(), topicMap, symbolMap, count, duration, rate,
+        partitions, fractions, duplicateRate, outOfOrderRate, seed == null ? Instant.now().toEpochMilli() : seed,
+        manifest);
+    Manifest result = new SyntheticProducer(config).run();
+    result.exchanges().forEach((exchange, c) -> System.out.printf(
+        "%-8s %-32s sent %,d: valid %,d (duplicates %,d, out of order %,d), faulty %,d%n",
+        exchange, c.topic(), c.sent(), c.valid(), c.duplicates(), c.outOfOrder(), c.expectedDlqTotal()));
+    System.out.println("manifest: " + manifest.toAbsolutePath());
+    return 0;
+  }
+
+  private static Map<Exchange, String> byExchange(Map<String, String> byId) {
+    Map<Exchange, String> map = new EnumMap<>(Exchange.class);
+    byId.forEach((id, value) -> map.put(Exchange.fromId(id), value));
+    return map;
+  }
+
+  /** Accepts ISO-8601 (PT90S) and the short forms 90s, 10m, 2h. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim().toUpperCase();
+      if (v.startsWith("P")) {
+        return Duration.parse(v);
+      }
+      return Duration.parse("PT" + v);
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SyntheticProducerCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+}

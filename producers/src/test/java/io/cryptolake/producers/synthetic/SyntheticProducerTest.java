@@ -1,0 +1,95 @@
+package io.cryptolake.producers.synthetic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.localstack.LocalServers;
+import io.cryptolake.localstack.SharedLocalServers;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyntheticProducerTest {
+  @TempDir Path dir;
+
+  @Test
+  void manifestMatchesWhatAPlainConsumerReadsBack() {
+    LocalServers servers = SharedLocalServers.get();
+    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, "manifest-test.binance", Exchange.KRAKEN,
+        "manifest-test.kraken");
+    SyntheticConfig config = SyntheticConfig.defaults(servers.config().kafkaBootstrap(), servers.config().registryUrl())
+        .withTopics(topics).withCount(3_000).withFaults(SyntheticConfig.spreadFaults(0.3)).withSeed(7)
+        .withManifest(dir.resolve("manifest.json"));
+
+    Manifest sent = new SyntheticProducer(config).run();
+    Manifest written = Manifest.read(dir.resolve("manifest.json"));
+    assertEquals(sent.exchanges(), written.exchanges(), "the file says what the run returned");
+
+    for (Exchange exchange : Exchange.values()) {
+      Manifest.ExchangeCounts counts = written.exchanges().get(exchange.id());
+      assertEquals(3_000, counts.sent());
+      ReadBack read = readBack(servers.config().kafkaBootstrap(), topics.get(exchange), counts.perPartition().size());
+      assertEquals(counts.sent(), read.total, exchange + " total");
+      assertEquals(counts.perPartition(), read.perPartition, exchange + " per partition");
+      assertEquals(counts.valid() - counts.duplicates() - counts.outOfOrder(), read.perKind.getOrDefault("VALID", 0L));
+      assertEquals(counts.duplicates(), read.perKind.getOrDefault("DUPLICATE", 0L));
+      assertEquals(counts.outOfOrder(), read.perKind.getOrDefault("OUT_OF_ORDER", 0L));
+      counts.faults().forEach((kind, n) -> assertEquals(n, read.perKind.get(kind), exchange + " " + kind));
+      // Every fault kind that can occur on the exchange did occur at 30% faults over 3,000 records.
+      assertEquals(FaultKind.applicableTo(SyntheticProducer.adapters().stream()
+          .filter(a -> a.exchange() == exchange).findFirst().orElseThrow()).size(), counts.faults().size());
+      assertEquals(counts.sent(), counts.valid() + counts.expectedDlqTotal());
+      assertTrue(counts.duplicates() > 0 && counts.outOfOrder() > 0);
+      assertEquals(counts.schemaId(), read.framedWithRegisteredId, "valid records carry the registered id");
+    }
+    assertEquals(0, written.exchanges().get("binance").faults().getOrDefault("UNKNOWN_SIDE", 0L),
+        "Binance has no side text to corrupt");
+  }
+
+  private record ReadBack(long total, Map<Integer, Long> perPartition, Map<String, Long> perKind,
+      int framedWithRegisteredId) {}
+
+  private static ReadBack readBack(String bootstrap, String topic, int partitions) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      Map<Integer, Long> perPartition = new TreeMap<>();
+      Map<String, Long> perKind = new TreeMap<>();
+      long total = 0;
+      int schemaId = -1;
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+          total++;
+          perPartition.merge(r.partition(), 1L, Long::sum);
+          String kind = new String(r.headers().lastHeader(Manifest.KIND_HEADER).value(), StandardCharsets.UTF_8);
+          perKind.merge(kind, 1L, Long::sum);
+          if (kind.equals("VALID")) {
+            schemaId = WireFormat.schemaId(r.value());
+          }
+        }
+      }
+      return new ReadBack(total, perPartition, perKind, schemaId);
+    }
+  }
+}
