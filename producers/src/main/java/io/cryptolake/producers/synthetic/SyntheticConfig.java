@@ -67,6 +67,16 @@ public record SyntheticConfig(
         ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, newSeed, manifest);
   }
 
+  public SyntheticConfig withExchanges(List<Exchange> only) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, only, topics, symbols, count, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+  }
+
+  public SyntheticConfig withRate(double perSecond) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        perSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+  }
+
   public SyntheticConfig withManifest(Path path) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
         ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, path);

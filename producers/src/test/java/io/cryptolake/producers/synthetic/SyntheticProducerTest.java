@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.localstack.SharedLocalServers;
+import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +36,7 @@ class SyntheticProducerTest {
     for (Exchange exchange : Exchange.values()) {
       Manifest.ExchangeCounts counts = written.exchanges().get(exchange.id());
       assertEquals(3_000, counts.sent());
-      ReadBack read = readBack(servers.config().kafkaBootstrap(), topics.get(exchange), counts.perPartition().size());
+      ReadBack read = readBack(servers.config().kafkaBootstrap(), topics.get(exchange));
       assertEquals(counts.sent(), read.total, exchange + " total");
       assertEquals(counts.perPartition(), read.perPartition, exchange + " per partition");
       assertEquals(counts.valid() - counts.duplicates() - counts.outOfOrder(), read.perKind.getOrDefault("VALID", 0L));
@@ -62,34 +57,19 @@ class SyntheticProducerTest {
   private record ReadBack(long total, Map<Integer, Long> perPartition, Map<String, Long> perKind,
       int framedWithRegisteredId) {}
 
-  private static ReadBack readBack(String bootstrap, String topic, int partitions) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-      Map<Integer, Long> perPartition = new TreeMap<>();
-      Map<String, Long> perKind = new TreeMap<>();
-      long total = 0;
-      int schemaId = -1;
-      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-          total++;
-          perPartition.merge(r.partition(), 1L, Long::sum);
-          String kind = new String(r.headers().lastHeader(Manifest.KIND_HEADER).value(), StandardCharsets.UTF_8);
-          perKind.merge(kind, 1L, Long::sum);
-          if (kind.equals("VALID")) {
-            schemaId = WireFormat.schemaId(r.value());
-          }
-        }
+  private static ReadBack readBack(String bootstrap, String topic) {
+    Map<Integer, Long> perPartition = new TreeMap<>();
+    Map<String, Long> perKind = new TreeMap<>();
+    int schemaId = -1;
+    List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readAll(bootstrap, topic);
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      perPartition.merge(r.partition(), 1L, Long::sum);
+      String kind = new String(r.headers().lastHeader(Manifest.KIND_HEADER).value(), StandardCharsets.UTF_8);
+      perKind.merge(kind, 1L, Long::sum);
+      if (kind.equals(Manifest.VALID)) {
+        schemaId = WireFormat.schemaId(r.value());
       }
-      return new ReadBack(total, perPartition, perKind, schemaId);
     }
+    return new ReadBack(records.size(), perPartition, perKind, schemaId);
   }
 }

@@ -1,0 +1,62 @@
+package io.cryptolake.bronze;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * Kafka to the exchange's bronze table, value bytes untouched, with the Kafka metadata. Exactly once: the
+ * checkpoint holds the offsets of each micro-batch and Iceberg's streaming commit records the batch id, so
+ * a batch replayed after a crash is not appended twice.
+ */
+public final class BronzeStream {
+  private BronzeStream() {}
+
+  public static StreamingQuery start(SparkSession spark, LakeConfig lake, BronzeConfig config) {
+    new LakeCatalog(spark, lake).ensure(Tables.bronze(config.exchange()));
+    Dataset<Row> kafka = spark.readStream()
+        .format("kafka")
+        .option("kafka.bootstrap.servers", config.bootstrapServers())
+        .option("subscribe", config.topic())
+        .option("startingOffsets", config.startingOffsets())
+        .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
+        // A gap of deleted offsets (retention ran ahead of us) stops the query with the offsets named.
+        .option("failOnDataLoss", config.failOnDataLoss())
+        .load();
+    try {
+      return toBronzeRows(kafka).writeStream()
+          .format("iceberg")
+          .outputMode("append")
+          .queryName(config.jobName())
+          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
+          .option("fanout-enabled", "true")
+          .toTable(lake.qualified(Tables.bronzeName(config.exchange())));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not start " + config.jobName(), e);
+    }
+  }
+
+  /** The Kafka source's columns in the bronze table's shape. */
+  static Dataset<Row> toBronzeRows(Dataset<Row> kafka) {
+    return kafka.select(
+        col("value").as("raw_bytes"),
+        col("key").cast("string").as("kafka_key"),
+        col("topic").as("kafka_topic"),
+        col("partition").as("kafka_partition"),
+        col("offset").as("kafka_offset"),
+        col("timestamp").as("kafka_timestamp"),
+        current_timestamp().as("ingestion_timestamp"),
+        to_date(current_timestamp()).as("ingestion_date"));
+  }
+}

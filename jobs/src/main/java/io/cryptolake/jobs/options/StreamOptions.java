@@ -1,0 +1,23 @@
+package io.cryptolake.jobs.options;
+
+import io.cryptolake.streaming.StreamConfig;
+import java.nio.file.Paths;
+import picocli.CommandLine.Option;
+
+/** Checkpoint and trigger options of a streaming job. */
+public final class StreamOptions {
+  @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
+      description = "Checkpoints go to <root>/<job-name>/; s3a:// or local (env CRYPTOLAKE_CHECKPOINT_ROOT; "
+          + "default ${DEFAULT-VALUE}).")
+  String checkpointRoot;
+
+  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-2 seconds}",
+      description = "Micro-batch interval (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
+  String triggerInterval;
+
+  public StreamConfig toConfig() {
+    String root = checkpointRoot.contains("://") || checkpointRoot.startsWith("file:") ? checkpointRoot
+        : Paths.get(checkpointRoot).toAbsolutePath().toUri().toString();
+    return new StreamConfig(root, triggerInterval);
+  }
+}

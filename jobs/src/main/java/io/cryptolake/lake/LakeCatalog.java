@@ -1,0 +1,66 @@
+package io.cryptolake.lake;
+
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The lake's Iceberg catalog through Iceberg's own API: creates the product's tables when missing. */
+public final class LakeCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(LakeCatalog.class);
+
+  private final Catalog catalog;
+  private final LakeConfig lake;
+
+  public LakeCatalog(SparkSession spark, LakeConfig lake) {
+    this.catalog = Spark3Util.loadIcebergCatalog(spark, lake.catalogName());
+    this.lake = lake;
+  }
+
+  public TableIdentifier identifier(String table) {
+    return TableIdentifier.of(Namespace.of(lake.namespace()), table);
+  }
+
+  /** Loads the table, creating it (and its namespace) first if it does not exist; safe to race. */
+  public Table ensure(TableDef def) {
+    TableIdentifier id = identifier(def.name());
+    if (catalog.tableExists(id)) {
+      return catalog.loadTable(id);
+    }
+    ensureNamespace();
+    try {
+      Table table = catalog.buildTable(id, def.schema())
+          .withPartitionSpec(def.spec())
+          .withProperties(def.properties())
+          .create();
+      LOG.info("created table {} at {}", lake.qualified(def.name()), table.location());
+      return table;
+    } catch (AlreadyExistsException createdMeanwhile) {
+      return catalog.loadTable(id);
+    }
+  }
+
+  public Table load(String table) {
+    return catalog.loadTable(identifier(table));
+  }
+
+  public boolean exists(String table) {
+    return catalog.tableExists(identifier(table));
+  }
+
+  private void ensureNamespace() {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(Namespace.of(lake.namespace()))) {
+      try {
+        namespaces.createNamespace(Namespace.of(lake.namespace()));
+      } catch (AlreadyExistsException createdMeanwhile) {
+        // Another job created it first.
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.cryptolake.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the Spark session every job uses: UTC, Iceberg's SQL extensions, the lake's catalog, and S3A for
+ * the endpoint. Under spark-submit the master comes from the submit; run directly, it is local.
+ */
+public final class LakeSession {
+  private LakeSession() {}
+
+  /** A session for one job, named so it is recognisable in the Spark UI. */
+  public static SparkSession forJob(String appName, LakeConfig lake) {
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (!new SparkConf().contains("spark.master")) {
+      builder.master("local[2]");
+    }
+    baseConfig().forEach(builder::config);
+    SparkSession spark = builder.getOrCreate();
+    attach(spark, lake);
+    return spark;
+  }
+
+  /** Settings every session of the product has, whatever else it runs. */
+  public static Map<String, String> baseConfig() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+    conf.put("spark.sql.session.timeZone", "UTC");
+    // Micro-batches are small: a handful of shuffle partitions beats Spark's default of 200.
+    conf.put("spark.sql.shuffle.partitions", "4");
+    conf.put("spark.sql.streaming.stopTimeout", "60s");
+    return conf;
+  }
+
+  /** Registers the lake's catalog (and its S3 settings) on a running session. */
+  public static void attach(SparkSession spark, LakeConfig lake) {
+    catalogConfig(lake).forEach((k, v) -> spark.conf().set(k, v));
+    applyS3(spark.sparkContext().hadoopConfiguration(), lake);
+    Path sqlite = lake.sqliteFile();
+    if (sqlite != null && sqlite.getParent() != null) {
+      try {
+        Files.createDirectories(sqlite.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the catalog directory " + sqlite.getParent(), e);
+      }
+    }
+  }
+
+  static Map<String, String> catalogConfig(LakeConfig lake) {
+    String prefix = "spark.sql.catalog." + lake.catalogName();
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
+    switch (lake.catalogType()) {
+      case JDBC -> {
+        conf.put(prefix + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
+        conf.put(prefix + ".jdbc.schema-version", "V1");
+      }
+      case HADOOP -> conf.put(prefix + ".type", "hadoop");
+      case REST -> conf.put(prefix + ".type", "rest");
+    }
+    if (lake.catalogUri() != null && lake.catalogType() != LakeConfig.CatalogType.HADOOP) {
+      conf.put(prefix + ".uri", lake.catalogUri());
+    }
+    conf.put(prefix + ".warehouse", lake.warehouse());
+    // Several queries of one session read and write the same tables: always see the latest commit.
+    conf.put(prefix + ".cache-enabled", "false");
+    return conf;
+  }
+
+  static void applyS3(Configuration hadoop, LakeConfig lake) {
+    if (lake.s3Endpoint() != null && !lake.s3Endpoint().isBlank()) {
+      hadoop.set("fs.s3a.endpoint", lake.s3Endpoint());
+      hadoop.setBoolean("fs.s3a.connection.ssl.enabled", lake.s3Endpoint().startsWith("https"));
+    }
+    hadoop.set("fs.s3a.endpoint.region", lake.s3Region());
+    hadoop.setBoolean("fs.s3a.path.style.access", lake.s3PathStyle());
+    String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
+    String secretKey = System.getenv("AWS_SECRET_ACCESS_KEY");
+    if (accessKey != null && secretKey != null) {
+      hadoop.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      hadoop.set("fs.s3a.access.key", accessKey);
+      hadoop.set("fs.s3a.secret.key", secretKey);
+    }
+  }
+
+  /** For in-process use (tests, the embedded run) where the keys are known but not in the environment. */
+  public static void useS3Credentials(SparkSession spark, String accessKey, String secretKey) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    hadoop.set("fs.s3a.access.key", accessKey);
+    hadoop.set("fs.s3a.secret.key", secretKey);
+  }
+}
