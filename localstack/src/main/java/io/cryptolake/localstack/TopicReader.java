@@ -16,14 +16,8 @@ public final class TopicReader {
   private TopicReader() {}
 
   public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -33,5 +27,28 @@ public final class TopicReader {
       }
       return records;
     }
+  }
+
+  /** Records the topic holds now: end minus beginning offset, summed over its partitions. */
+  public static long recordCount(String bootstrapServers, String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      return consumer.endOffsets(partitions).entrySet().stream()
+          .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+        .map(p -> new TopicPartition(topic, p.partition())).toList();
   }
 }

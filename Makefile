@@ -1,0 +1,39 @@
+# cryptolake: every local workflow. `make help` lists the targets.
+SHELL := /bin/bash
+MVN   ?= mvn -B -q
+JAVA  ?= java
+# Spark on Java 17 needs these module options (Spark's JavaModuleOptions); the pom repeats them for tests.
+SPARK_JAVA_OPTS := $(shell cat spark-submit/java17-options)
+export SPARK_LOCAL_IP ?= 127.0.0.1
+EMBEDDED_CP = embedded/target/classes:$$(cat embedded/target/classpath.txt)
+ARGS ?=
+
+.PHONY: help build run test servers produce submit-bronze-binance submit-bronze-kraken clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
+
+build: ## Build every module and the spark-submit jar (jobs/target/cryptolake-jobs.jar), no tests
+	$(MVN) -DskipTests install
+
+run: build ## Run the whole pipeline on embedded servers and print a summary (ARGS="--count 20000")
+	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(EMBEDDED_CP)" io.cryptolake.embedded.EmbeddedRunCli $(ARGS)
+
+test: ## Run every test against real local servers and a real Spark session
+	mvn -B verify
+
+servers: build ## Start Kafka, the S3 API and the Schema Registry in the foreground (Ctrl-C stops them)
+	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.localstack.LocalServersCli $(ARGS)
+
+produce: build ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
+	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.synthetic.SyntheticProducerCli $(ARGS)
+
+submit-bronze-binance: build ## Submit bronze-binance with spark-submit/bronze-binance.sh
+	spark-submit/bronze-binance.sh $(ARGS)
+
+submit-bronze-kraken: build ## Submit bronze-kraken with spark-submit/bronze-kraken.sh
+	spark-submit/bronze-kraken.sh $(ARGS)
+
+clean: ## Remove build output and local data
+	$(MVN) clean
+	rm -rf data

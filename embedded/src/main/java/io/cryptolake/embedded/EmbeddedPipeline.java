@@ -1,0 +1,97 @@
+package io.cryptolake.embedded;
+
+import io.cryptolake.bronze.BronzeConfig;
+import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import io.cryptolake.localstack.LocalServers;
+import io.cryptolake.localstack.LocalServersConfig;
+import io.cryptolake.localstack.TopicReader;
+import io.cryptolake.producers.synthetic.Manifest;
+import io.cryptolake.producers.synthetic.SyntheticConfig;
+import io.cryptolake.producers.synthetic.SyntheticProducer;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.StreamConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The whole pipeline on one machine with nothing installed: local servers, synthetic trades with faults,
+ * the jobs in one local Spark session run until caught up, then a report of every table. The jobs are the
+ * same classes spark-submit runs; only the session is shared.
+ */
+public final class EmbeddedPipeline {
+  private final EmbeddedOptions options;
+  private final PrintStream out;
+
+  public EmbeddedPipeline(EmbeddedOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public RunReport run() throws TimeoutException {
+    Path dataDir = options.dataDir().toAbsolutePath();
+    wipe(dataDir);
+    LocalServersConfig serverConfig = LocalServersConfig.defaults()
+        .withDataDir(dataDir.resolve("servers")).withFreePorts();
+    out.println("Starting Kafka, the S3 API and the Schema Registry under " + dataDir + " ...");
+    try (LocalServers servers = LocalServers.start(serverConfig)) {
+      out.printf("  kafka %s | s3 %s | registry %s%n", serverConfig.kafkaBootstrap(), serverConfig.s3Endpoint(),
+          serverConfig.registryUrl());
+
+      out.printf("Producing %,d synthetic trades per exchange (%.1f%% faults, duplicates, out-of-order) ...%n",
+          options.count(), options.faultRate() * 100);
+      Manifest manifest = new SyntheticProducer(
+          SyntheticConfig.defaults(serverConfig.kafkaBootstrap(), serverConfig.registryUrl())
+              .withCount(options.count())
+              .withFaults(SyntheticConfig.spreadFaults(options.faultRate()))
+              .withSeed(options.seed())
+              .withManifest(dataDir.resolve("manifest.json"))).run();
+
+      String root = "s3a://" + serverConfig.bucket();
+      LakeConfig lake = LakeConfig.s3(dataDir, serverConfig.s3Endpoint(), root + "/warehouse");
+      StreamConfig stream = new StreamConfig(root + "/checkpoints", "1 second");
+      out.println("Running the jobs in one local Spark session until they are caught up ...");
+      SparkSession spark = LakeSession.forJob("cryptolake-embedded", lake);
+      LakeSession.useS3Credentials(spark, serverConfig.s3AccessKey(), serverConfig.s3SecretKey());
+      try {
+        List<StreamingQuery> bronze = new ArrayList<>();
+        for (Exchange exchange : Exchange.values()) {
+          bronze.add(BronzeStream.start(spark, lake, new BronzeConfig(exchange, serverConfig.kafkaBootstrap(),
+              exchange.defaultTopic(), "earliest", 200_000, true, stream)));
+        }
+        for (StreamingQuery query : bronze) {
+          query.processAllAvailable();
+          query.stop();
+        }
+        RunReport report = RunReport.collect(spark, lake, manifest,
+            exchange -> TopicReader.recordCount(serverConfig.kafkaBootstrap(), exchange.defaultTopic()));
+        report.print(out, dataDir, lake, stream);
+        return report;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  private static void wipe(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+}

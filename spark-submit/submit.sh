@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Shared by every spark-submit/<job>.sh: submits one job of the jobs jar with the product's defaults.
+#   submit.sh <job-name> <main-class> [job options...]
+# Spark: $SPARK_HOME/bin/spark-submit when SPARK_HOME is a Spark distribution; otherwise the Spark runtime
+# the build assembles from Maven (servers/target/dist/spark). Every default below is an environment variable:
+#   SPARK_MASTER            master URL                      (local[2]; spark://127.0.0.1:7077 for make cluster-up)
+#   SPARK_DEPLOY_MODE       client or cluster               (client)
+#   CRYPTOLAKE_DRIVER_MEMORY / CRYPTOLAKE_EXECUTOR_MEMORY   (1g / 1g)
+#   CRYPTOLAKE_EXECUTOR_CORES / CRYPTOLAKE_MAX_CORES        (1 / 1: one core per job on a standalone cluster)
+#   CRYPTOLAKE_JOBS_JAR     the jobs jar                    (jobs/target/cryptolake-jobs.jar)
+#   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
+set -euo pipefail
+job="$1"; main_class="$2"; shift 2
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="${CRYPTOLAKE_JOBS_JAR:-$root/jobs/target/cryptolake-jobs.jar}"
+if [[ ! -f "$jar" ]]; then
+  echo "submit: $jar not found; build it with 'make build'" >&2
+  exit 2
+fi
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
+args=(
+  --name "$job"
+  --class "$main_class"
+  --master "${SPARK_MASTER:-local[2]}"
+  --deploy-mode "${SPARK_DEPLOY_MODE:-client}"
+  --driver-memory "${CRYPTOLAKE_DRIVER_MEMORY:-1g}"
+  --executor-memory "${CRYPTOLAKE_EXECUTOR_MEMORY:-1g}"
+  --executor-cores "${CRYPTOLAKE_EXECUTOR_CORES:-1}"
+  --conf "spark.cores.max=${CRYPTOLAKE_MAX_CORES:-1}"
+)
+# shellcheck disable=SC2206
+extra=(${CRYPTOLAKE_SPARK_CONF:-})
+
+if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
+  exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$jar" "$@"
+fi
+
+runtime="${SPARK_HOME:-$root/servers/target/dist/spark}"
+if [[ ! -d "$runtime/jars" ]]; then
+  echo "submit: no Spark distribution at SPARK_HOME and no $runtime/jars; build it with 'make build'" >&2
+  exit 2
+fi
+# Without a distribution, run SparkSubmit on the Maven-assembled runtime; the driver JVM is this one, so it
+# gets the module options Spark's launcher would add.
+read -r -a opens < "$root/spark-submit/java17-options"
+exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" -cp "$runtime/jars/*" \
+  org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$jar" "$@"
