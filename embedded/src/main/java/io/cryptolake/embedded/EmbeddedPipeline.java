@@ -11,12 +11,16 @@ import io.cryptolake.producers.synthetic.Manifest;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.silver.SilverConfig;
+import io.cryptolake.silver.SilverStream;
 import io.cryptolake.streaming.StreamConfig;
+import io.cryptolake.validation.ValidationConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,10 +74,14 @@ public final class EmbeddedPipeline {
           bronze.add(BronzeStream.start(spark, lake, new BronzeConfig(exchange, serverConfig.kafkaBootstrap(),
               exchange.defaultTopic(), "earliest", 200_000, true, stream)));
         }
-        for (StreamingQuery query : bronze) {
-          query.processAllAvailable();
-          query.stop();
+        List<StreamingQuery> silver = new ArrayList<>();
+        for (Exchange exchange : Exchange.values()) {
+          silver.add(SilverStream.start(spark, lake, new SilverConfig(exchange, serverConfig.registryUrl(),
+              Duration.ofSeconds(30), ValidationConfig.defaults(), 500, stream)));
         }
+        // Upstream first: once bronze has every Kafka record, silver catches up with bronze.
+        awaitCaughtUp(bronze);
+        awaitCaughtUp(silver);
         RunReport report = RunReport.collect(spark, lake, manifest,
             exchange -> TopicReader.recordCount(serverConfig.kafkaBootstrap(), exchange.defaultTopic()));
         report.print(out, dataDir, lake, stream);
@@ -81,6 +89,15 @@ public final class EmbeddedPipeline {
       } finally {
         spark.stop();
       }
+    }
+  }
+
+  private static void awaitCaughtUp(List<StreamingQuery> queries) throws TimeoutException {
+    for (StreamingQuery query : queries) {
+      query.processAllAvailable();
+    }
+    for (StreamingQuery query : queries) {
+      query.stop();
     }
   }
 

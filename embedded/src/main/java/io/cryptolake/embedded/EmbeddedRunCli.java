@@ -27,7 +27,7 @@ public final class EmbeddedRunCli implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunReport report = new EmbeddedPipeline(new EmbeddedOptions(count, faultRate, seed, dataDir), System.out).run();
-    return report.bronzeComplete() ? 0 : 1;
+    return report.ok() ? 0 : 1;
   }
 
   public static void main(String[] args) {

@@ -3,32 +3,47 @@ package io.cryptolake.embedded;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.producers.synthetic.Manifest;
+import io.cryptolake.reconcile.Reconciliation;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.StreamConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 import org.apache.spark.sql.SparkSession;
 
 /** What the embedded run found in each table, against what Kafka holds; printed as the run's summary. */
-public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map<Exchange, Long> bronzeRows) {
+public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map<Exchange, Long> bronzeRows,
+    Map<Exchange, Long> silverRows, Reconciliation.Result reconcile) {
 
   public static RunReport collect(SparkSession spark, LakeConfig lake, Manifest manifest,
       ToLongFunction<Exchange> kafkaCount) {
     Map<Exchange, Long> kafka = new LinkedHashMap<>();
     Map<Exchange, Long> bronze = new LinkedHashMap<>();
+    Map<Exchange, Long> silver = new LinkedHashMap<>();
     for (Exchange exchange : Exchange.values()) {
       kafka.put(exchange, kafkaCount.applyAsLong(exchange));
       bronze.put(exchange, spark.table(lake.qualified(Tables.bronzeName(exchange))).count());
+      silver.put(exchange, spark.table(lake.qualified(Tables.silverName(exchange))).count());
     }
-    return new RunReport(manifest, kafka, bronze);
+    Reconciliation.Result reconcile = Reconciliation.run(spark, lake, List.of(Exchange.values()), null, null);
+    return new RunReport(manifest, kafka, bronze, silver, reconcile);
   }
 
   /** Every Kafka record is in bronze exactly as many times as Kafka holds it. */
   public boolean bronzeComplete() {
     return kafkaRecords.equals(bronzeRows);
+  }
+
+  /** The DLQ holds, reason by reason, exactly the faults the producer injected. */
+  public boolean dlqMatchesManifest() {
+    return reconcile.dlqByReason().equals(manifest.expectedDlqReasons());
+  }
+
+  public boolean ok() {
+    return bronzeComplete() && reconcile.ok() && dlqMatchesManifest();
   }
 
   void print(PrintStream out, Path dataDir, LakeConfig lake, StreamConfig stream) {
@@ -46,6 +61,27 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
       out.printf("  %-46s %,10d %,14d  %s%n", lake.qualified(Tables.bronzeName(exchange)), rows, records,
           rows == records ? "OK: every offset once" : "MISMATCH");
     }
+    for (Exchange exchange : Exchange.values()) {
+      long expected = manifest.exchanges().get(exchange.id()).valid();
+      long rows = silverRows.get(exchange);
+      out.printf("  %-46s %,10d %14s  %s%n", lake.qualified(Tables.silverName(exchange)), rows, "",
+          rows == expected ? "OK: every valid trade" : "MISMATCH: the producer sent " + expected + " valid");
+    }
+    long dlqRows = reconcile.dlqByReason().values().stream().mapToLong(Long::longValue).sum();
+    out.printf("  %-46s %,10d%n", lake.qualified(Tables.DLQ), dlqRows);
+    out.println();
+    out.println("== DLQ by error_reason (expected: what the producer injected)");
+    Map<String, Long> expected = manifest.expectedDlqReasons();
+    java.util.Set<String> reasons = new java.util.TreeSet<>(expected.keySet());
+    reasons.addAll(reconcile.dlqByReason().keySet());
+    for (String reason : reasons) {
+      long found = reconcile.dlqByReason().getOrDefault(reason, 0L);
+      long wanted = expected.getOrDefault(reason, 0L);
+      out.printf("  %-28s %,8d  %s%n", reason, found, found == wanted ? "OK" : "MISMATCH: expected " + wanted);
+    }
+    out.println();
+    out.println("== Reconcile");
+    reconcile.print(out, false);
     out.println();
     out.println("== Where the data lives (kept after this run)");
     out.println("  warehouse    " + lake.warehouse() + "  (files under " + dataDir.resolve("servers/s3/blobs") + ")");
@@ -53,6 +89,9 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println("  catalog      " + lake.catalogUri() + "  (Iceberg JDBC catalog, namespace " + lake.namespace() + ")");
     out.println("  server logs  " + dataDir.resolve("servers"));
     out.println();
-    out.println(bronzeComplete() ? "Result: OK" : "Result: FAILED, bronze does not match Kafka");
+    out.println(ok() ? "Result: OK, every record accounted for"
+        : "Result: FAILED" + (bronzeComplete() ? "" : ", bronze does not match Kafka")
+            + (reconcile.ok() ? "" : ", reconcile found violations")
+            + (dlqMatchesManifest() ? "" : ", the DLQ does not match the injected faults"));
   }
 }

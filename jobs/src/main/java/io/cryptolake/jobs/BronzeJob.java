@@ -9,7 +9,6 @@ import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,8 +51,7 @@ public final class BronzeJob implements Callable<Integer> {
         startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-    StreamingQuery query = BronzeStream.start(spark, lakeConfig, config);
-    return JobRunner.awaitStreaming(spark, query);
+    return JobRunner.superviseStreaming(config.jobName(), spark, () -> BronzeStream.start(spark, lakeConfig, config));
   }
 
   public static void main(String[] args) {

@@ -1,7 +1,9 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.streaming.GracefulShutdown;
+import io.cryptolake.streaming.QuerySupervisor;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
@@ -20,16 +22,14 @@ final class JobRunner {
     System.exit(status);
   }
 
-  /** Waits until the query ends: 0 after a stop (SIGTERM included), 1 when it failed. */
-  static int awaitStreaming(SparkSession spark, StreamingQuery query) {
-    GracefulShutdown.install(spark, BATCH_GRACE);
-    LOG.info("{} running (id {}); SIGTERM stops it after the current batch", query.name(), query.id());
-    try {
-      query.awaitTermination();
-      return 0;
-    } catch (Exception e) {
-      LOG.error("{} failed", query.name(), e);
-      return 1;
-    }
+  /**
+   * Runs the query under a supervisor (a failed query restarts from its checkpoint) until SIGTERM, which
+   * lets the current batch finish. 0 after a stop, 1 when the query kept failing.
+   */
+  static int superviseStreaming(String name, SparkSession spark, Supplier<StreamingQuery> start) {
+    QuerySupervisor supervisor = new QuerySupervisor(start, QuerySupervisor.RestartPolicy.defaults());
+    GracefulShutdown.install(spark, BATCH_GRACE, supervisor::stop);
+    LOG.info("{} starting; SIGTERM stops it after the current batch", name);
+    return supervisor.run();
   }
 }

@@ -60,8 +60,16 @@ public final class LakeSession {
     conf.put(prefix, "org.apache.iceberg.spark.SparkCatalog");
     switch (lake.catalogType()) {
       case JDBC -> {
-        conf.put(prefix + ".catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
+        boolean sqlite = lake.sqliteFile() != null;
+        conf.put(prefix + ".catalog-impl", sqlite ? SqliteJdbcCatalog.class.getName()
+            : "org.apache.iceberg.jdbc.JdbcCatalog");
         conf.put(prefix + ".jdbc.schema-version", "V1");
+        if (sqlite) {
+          // Several jobs commit at once: WAL lets readers and one writer proceed together, and a writer
+          // waits for another (busy_timeout) instead of failing.
+          conf.put(prefix + ".jdbc.journal_mode", "WAL");
+          conf.put(prefix + ".jdbc.busy_timeout", "60000");
+        }
       }
       case HADOOP -> conf.put(prefix + ".type", "hadoop");
       case REST -> conf.put(prefix + ".type", "rest");

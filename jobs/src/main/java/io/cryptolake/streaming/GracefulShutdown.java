@@ -20,8 +20,12 @@ public final class GracefulShutdown {
 
   private GracefulShutdown() {}
 
-  public static void install(SparkSession spark, Duration batchGrace) {
-    ShutdownHookManager.get().addShutdownHook(() -> stopAll(spark, batchGrace), PRIORITY);
+  /** On shutdown: {@code beforeStop} first (so nothing restarts the queries), then the queries. */
+  public static void install(SparkSession spark, Duration batchGrace, Runnable beforeStop) {
+    ShutdownHookManager.get().addShutdownHook(() -> {
+      beforeStop.run();
+      stopAll(spark, batchGrace);
+    }, PRIORITY);
   }
 
   static void stopAll(SparkSession spark, Duration batchGrace) {

@@ -126,7 +126,7 @@ public enum FaultKind {
   private static final String[] NOT_NUMBERS = {"abc", "12,5", "NaN", "1.2.3", "0x1F", "", "Infinity", "--1"};
   /** More than the 20 integer digits or the 18 decimals that decimal(38,18) holds. */
   private static final String[] TOO_BIG = {
-      "123456789012345678901.5", "99999999999999999999999999", "1E+40", "0.0000000000000000001"};
+      "123456789012345678901.5", "99999999999999999999999999", "100000000000000000000", "0.0000000000000000001"};
 
   private final DlqReason expectedReason;
 

@@ -1,0 +1,35 @@
+package io.cryptolake.jobs.options;
+
+import io.cryptolake.validation.ValidationConfig;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Rule settings and the registry, shared by the silver jobs and the DLQ replay. */
+public final class ValidationOptions {
+  @Option(names = "--registry-url",
+      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
+      description = "Base URL of the Confluent-compatible Schema Registry API (env CRYPTOLAKE_REGISTRY_URL; "
+          + "default ${DEFAULT-VALUE}).")
+  public String registryUrl;
+
+  @Option(names = "--registry-max-wait", defaultValue = "${env:CRYPTOLAKE_REGISTRY_MAX_WAIT:-60s}",
+      converter = DurationConverter.class,
+      description = "How long to retry an unreachable registry before failing the batch, which is then retried "
+          + "from the checkpoint (env CRYPTOLAKE_REGISTRY_MAX_WAIT; default ${DEFAULT-VALUE}).")
+  public Duration registryMaxWait;
+
+  @Option(names = "--future-tolerance", defaultValue = "${env:CRYPTOLAKE_FUTURE_TOLERANCE:-5s}",
+      converter = DurationConverter.class,
+      description = "How far a trade time may be after its Kafka timestamp (env CRYPTOLAKE_FUTURE_TOLERANCE; "
+          + "default ${DEFAULT-VALUE}).")
+  Duration futureTolerance;
+
+  @Option(names = "--max-age", defaultValue = "${env:CRYPTOLAKE_MAX_AGE:-365d}", converter = DurationConverter.class,
+      description = "How far a trade time may be before its Kafka timestamp (env CRYPTOLAKE_MAX_AGE; "
+          + "default ${DEFAULT-VALUE}).")
+  Duration maxAge;
+
+  public ValidationConfig toConfig() {
+    return new ValidationConfig(futureTolerance, maxAge);
+  }
+}

@@ -1,0 +1,53 @@
+package io.cryptolake.lake;
+
+import java.util.Map;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Idempotent appends from a micro-batch: each commit records its writer (job name and streaming query id)
+ * and batch id in the Iceberg snapshot summary, and a batch that a table already has is not appended again.
+ * This is what lets a job write two tables per batch and survive a crash between the two writes.
+ */
+public final class BatchCommits {
+  public static final String WRITER = "cryptolake.writer";
+  public static final String BATCH_ID = "cryptolake.batch-id";
+
+  private BatchCommits() {}
+
+  /** True when the table's history already has this writer's commit of this batch (or a later one). */
+  public static boolean alreadyCommitted(Table table, String writer, long batchId) {
+    table.refresh();
+    if (table.currentSnapshot() == null) {
+      return false;
+    }
+    for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+      if (writer.equals(snapshot.summary().get(WRITER))) {
+        return Long.parseLong(snapshot.summary().get(BATCH_ID)) >= batchId;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Appends the rows as this writer's commit of the batch, unless the table already has it. Extra summary
+   * entries (counts) are recorded with the commit. Returns whether it wrote.
+   */
+  public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
+      long batchId, Map<String, String> summary) throws Exception {
+    if (alreadyCommitted(table, writer, batchId)) {
+      return false;
+    }
+    var write = rows.writeTo(qualifiedTable)
+        .option("snapshot-property." + WRITER, writer)
+        .option("snapshot-property." + BATCH_ID, String.valueOf(batchId));
+    for (Map.Entry<String, String> e : summary.entrySet()) {
+      write = write.option("snapshot-property." + e.getKey(), e.getValue());
+    }
+    write.append();
+    return true;
+  }
+}

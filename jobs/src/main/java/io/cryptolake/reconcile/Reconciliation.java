@@ -1,0 +1,147 @@
+package io.cryptolake.reconcile;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.schemas.Exchange;
+import java.io.PrintStream;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The accounting invariant of spec section 5: every bronze row (topic, partition, offset) is in exactly one
+ * of its silver table or the DLQ, never both, never neither, and none is in any table twice. A DLQ row that
+ * a replay resolved and its silver row are one record. Optionally restricted to bronze rows whose Kafka
+ * timestamp is in [from, to).
+ */
+public final class Reconciliation {
+  private static final String[] KEYS = {"kafka_topic", "kafka_partition", "kafka_offset"};
+  private static final int OFFENDERS_SHOWN = 20;
+
+  private Reconciliation() {}
+
+  /** One exchange's counts, and up to 20 offending offsets. */
+  public record ExchangeResult(Exchange exchange, long bronze, long bronzeDuplicates, long silver, long dlq,
+      long missing, long inBoth, long silverDuplicates, long dlqDuplicates, List<String> offenders) {
+    public boolean ok() {
+      return bronzeDuplicates == 0 && missing == 0 && inBoth == 0 && silverDuplicates == 0 && dlqDuplicates == 0;
+    }
+  }
+
+  /** The verdict over every exchange, with DLQ rows by reason. */
+  public record Result(List<ExchangeResult> exchanges, Map<String, Long> dlqByReason) {
+    public boolean ok() {
+      return exchanges.stream().allMatch(ExchangeResult::ok);
+    }
+
+    public ExchangeResult of(Exchange exchange) {
+      return exchanges.stream().filter(e -> e.exchange() == exchange).findFirst().orElseThrow();
+    }
+
+    public void print(PrintStream out) {
+      print(out, true);
+    }
+
+    /** The counts per exchange, the offending offsets, the verdict, and optionally the DLQ by reason. */
+    public void print(PrintStream out, boolean withReasons) {
+      out.printf("  %-8s %10s %10s %10s %8s %8s %10s%n", "exchange", "bronze", "silver", "dlq", "missing",
+          "in both", "duplicates");
+      for (ExchangeResult e : exchanges) {
+        out.printf("  %-8s %,10d %,10d %,10d %,8d %,8d %,10d%n", e.exchange().id(), e.bronze(), e.silver(), e.dlq(),
+            e.missing(), e.inBoth(), e.bronzeDuplicates() + e.silverDuplicates() + e.dlqDuplicates());
+        e.offenders().forEach(o -> out.println("    offending: " + o));
+      }
+      if (withReasons) {
+        out.println("  DLQ by error_reason:");
+        if (dlqByReason.isEmpty()) {
+          out.println("    (none)");
+        }
+        dlqByReason.forEach((reason, n) -> out.printf("    %-28s %,8d%n", reason, n));
+      }
+      out.println(ok() ? "  reconcile: PASS, every bronze offset is in exactly one of silver or the DLQ"
+          : "  reconcile: FAIL, see the offending offsets above");
+    }
+  }
+
+  public static Result run(SparkSession spark, LakeConfig lake, List<Exchange> exchanges, Instant from, Instant to) {
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    catalog.ensure(Tables.dlq());
+    Dataset<Row> dlqAll = spark.table(lake.qualified(Tables.DLQ)).where(col("resolved_at").isNull());
+    List<ExchangeResult> results = new ArrayList<>();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Exchange exchange : exchanges) {
+      catalog.ensure(Tables.bronze(exchange));
+      catalog.ensure(Tables.silver(exchange));
+      Dataset<Row> bronze = inRange(spark.table(lake.qualified(Tables.bronzeName(exchange))), from, to);
+      Dataset<Row> silver = spark.table(lake.qualified(Tables.silverName(exchange)));
+      Dataset<Row> dlq = dlqAll.where(col("bronze_source").equalTo(Tables.bronzeName(exchange)));
+      results.add(check(exchange, bronze, silver, dlq));
+      dlq.join(bronze.select(KEYS[0], KEYS[1], KEYS[2]), seq(), "left_semi")
+          .groupBy("error_reason").count().collectAsList()
+          .forEach(r -> byReason.merge(r.getString(0), r.getLong(1), Long::sum));
+    }
+    return new Result(results, byReason);
+  }
+
+  private static ExchangeResult check(Exchange exchange, Dataset<Row> bronze, Dataset<Row> silver, Dataset<Row> dlq) {
+    Dataset<Row> bronzeKeys = bronze.groupBy(KEYS[0], KEYS[1], KEYS[2]).agg(count("*").as("in_bronze"));
+    Dataset<Row> joined = bronzeKeys
+        .join(silver.groupBy(KEYS[0], KEYS[1], KEYS[2]).agg(count("*").as("in_silver")), seq(), "left")
+        .join(dlq.groupBy(KEYS[0], KEYS[1], KEYS[2]).agg(count("*").as("in_dlq")), seq(), "left")
+        .cache();
+    Column inSilver = col("in_silver").isNotNull();
+    Column inDlq = col("in_dlq").isNotNull();
+    Column missing = inSilver.or(inDlq).equalTo(false);
+    Column both = inSilver.and(inDlq);
+    Row totals = joined.agg(
+        sum(col("in_bronze")), sum(flag(col("in_bronze").gt(1))), sum(flag(inSilver)), sum(flag(inDlq)),
+        sum(flag(missing)), sum(flag(both)), sum(flag(col("in_silver").gt(1))), sum(flag(col("in_dlq").gt(1))))
+        .first();
+    List<String> offenders = joined
+        .where(missing.or(both).or(col("in_bronze").gt(1)).or(col("in_silver").gt(1)).or(col("in_dlq").gt(1)))
+        .orderBy(KEYS[0], KEYS[1], KEYS[2]).limit(OFFENDERS_SHOWN).collectAsList().stream()
+        .map(r -> String.format("%s/%d@%d bronze=%d silver=%d dlq=%d", r.getString(0), r.getInt(1), r.getLong(2),
+            r.getLong(3), r.isNullAt(4) ? 0 : r.getLong(4), r.isNullAt(5) ? 0 : r.getLong(5)))
+        .toList();
+    joined.unpersist();
+    return new ExchangeResult(exchange, longOf(totals, 0), longOf(totals, 1), longOf(totals, 2), longOf(totals, 3),
+        longOf(totals, 4), longOf(totals, 5), longOf(totals, 6), longOf(totals, 7), offenders);
+  }
+
+  private static Dataset<Row> inRange(Dataset<Row> bronze, Instant from, Instant to) {
+    Dataset<Row> result = bronze;
+    if (from != null) {
+      result = result.where(col("kafka_timestamp").geq(lit(Timestamp.from(from))));
+    }
+    if (to != null) {
+      result = result.where(col("kafka_timestamp").lt(lit(Timestamp.from(to))));
+    }
+    return result;
+  }
+
+  private static Column flag(Column condition) {
+    return when(condition, 1L).otherwise(0L);
+  }
+
+  private static long longOf(Row row, int i) {
+    return row.isNullAt(i) ? 0 : row.getLong(i);
+  }
+
+  private static scala.collection.immutable.Seq<String> seq() {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(KEYS)).toSeq();
+  }
+}

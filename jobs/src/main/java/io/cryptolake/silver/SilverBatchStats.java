@@ -1,0 +1,25 @@
+package io.cryptolake.silver;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** What one silver micro-batch did: rows in, valid, and invalid by error_reason and error_type. */
+public record SilverBatchStats(String job, long batchId, long valid, Map<String, Long> invalidByReason,
+    Map<String, Long> invalidByType) {
+
+  public long invalid() {
+    return invalidByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long rowsIn() {
+    return valid + invalid();
+  }
+
+  /** One log line a person or a log pipeline can read. */
+  public String logLine() {
+    return String.format("%s batch %d: %d rows in, %d valid, %d to the DLQ %s", job, batchId, rowsIn(), valid,
+        invalid(), new TreeMap<>(invalidByType).entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "{", "}")));
+  }
+}

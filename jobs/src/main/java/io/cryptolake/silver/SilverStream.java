@@ -1,0 +1,163 @@
+package io.cryptolake.silver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.silver.adapters.ExchangeAdapters;
+import io.cryptolake.validation.TradeValidator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.iceberg.Table;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bronze table (Iceberg streaming read) to the exchange's silver table and the shared DLQ. Each micro-batch is
+ * transformed once, then written to silver and to the DLQ, each write idempotent per batch
+ * ({@link BatchCommits}), so a crash between them neither loses nor doubles a row on restart.
+ */
+public final class SilverStream {
+  private static final Logger LOG = LoggerFactory.getLogger(SilverStream.class);
+  /** Spark sets this local property on the thread that runs a streaming query's batches. */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
+  private SilverStream() {}
+
+  /** Called after the silver write of a batch, before the DLQ write. Tests use it to crash there. */
+  public interface BetweenWrites {
+    void afterSilverWrite(long batchId);
+  }
+
+  public static StreamingQuery start(SparkSession spark, LakeConfig lake, SilverConfig config) {
+    return start(spark, lake, config, batchId -> {}, stats -> {});
+  }
+
+  public static StreamingQuery start(SparkSession spark, LakeConfig lake, SilverConfig config,
+      BetweenWrites hook, Consumer<SilverBatchStats> statsListener) {
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    String bronzeTable = Tables.bronzeName(config.exchange());
+    catalog.ensure(Tables.bronze(config.exchange()));
+    catalog.ensure(Tables.silver(config.exchange()));
+    catalog.ensure(Tables.dlq());
+    SilverTransform transform = new SilverTransform(ExchangeAdapters.of(config.exchange()), config.registryUrl(),
+        config.registryMaxWait(), config.validation());
+    Dataset<Row> bronze = spark.readStream()
+        .format("iceberg")
+        .option("streaming-max-files-per-micro-batch", config.maxFilesPerTrigger())
+        // Retention deletes and compaction rewrite bronze files; neither adds records to process.
+        .option("streaming-skip-delete-snapshots", "true")
+        .option("streaming-skip-overwrite-snapshots", "true")
+        .load(lake.qualified(bronzeTable))
+        .withColumnRenamed("ingestion_timestamp", "bronze_ingestion_timestamp");
+    BatchWriter writer = new BatchWriter(config.jobName(), lake, catalog, transform, config.exchange(), hook,
+        statsListener);
+    try {
+      return bronze.writeStream()
+          .queryName(config.jobName())
+          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
+          .foreachBatch(writer)
+          .start();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not start " + config.jobName(), e);
+    }
+  }
+
+  /** Writes one micro-batch to silver and the DLQ, each at most once. */
+  private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private final String job;
+    private final LakeConfig lake;
+    private final LakeCatalog catalog;
+    private final SilverTransform transform;
+    private final Exchange exchange;
+    private final BetweenWrites hook;
+    private final Consumer<SilverBatchStats> statsListener;
+
+    BatchWriter(String job, LakeConfig lake, LakeCatalog catalog, SilverTransform transform,
+        Exchange exchange, BetweenWrites hook, Consumer<SilverBatchStats> statsListener) {
+      this.job = job;
+      this.lake = lake;
+      this.catalog = catalog;
+      this.transform = transform;
+      this.exchange = exchange;
+      this.hook = hook;
+      this.statsListener = statsListener;
+    }
+
+    @Override
+    public void call(Dataset<Row> batch, Long batchId) throws Exception {
+      String writer = job + ":" + batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+      Dataset<Row> validated = transform.apply(batch).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        SilverBatchStats stats = stats(validated, batchId);
+        Table silver = catalog.load(Tables.silverName(exchange));
+        Table dlq = catalog.load(Tables.DLQ);
+        if (stats.valid() > 0) {
+          BatchCommits.appendOnce(SilverTransform.silverRows(validated),
+              lake.qualified(Tables.silverName(exchange)), silver, writer, batchId,
+              Map.of("cryptolake.valid-rows", String.valueOf(stats.valid())));
+        }
+        hook.afterSilverWrite(batchId);
+        if (stats.invalid() > 0) {
+          Map<String, String> summary = new LinkedHashMap<>();
+          stats.invalidByReason().forEach((reason, n) -> summary.put("cryptolake.dlq." + reason, String.valueOf(n)));
+          BatchCommits.appendOnce(SilverTransform.dlqRows(validated, Tables.bronzeName(exchange)),
+              lake.qualified(Tables.DLQ), dlq, writer, batchId, summary);
+        }
+        LOG.info(stats.logLine());
+        statsListener.accept(stats);
+      } finally {
+        validated.unpersist();
+      }
+    }
+
+    private SilverBatchStats stats(Dataset<Row> validated, long batchId) {
+      List<Row> counts = validated.groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
+          .agg(count("*").as("n")).collectAsList();
+      long valid = 0;
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, Long> byType = new LinkedHashMap<>();
+      for (Row row : counts) {
+        String reason = row.getString(0);
+        long n = row.getLong(2);
+        if (reason == null) {
+          valid += n;
+        } else {
+          byReason.merge(reason, n, Long::sum);
+          byType.merge(row.getString(1), n, Long::sum);
+        }
+      }
+      return new SilverBatchStats(job, batchId, valid, byReason, byType);
+    }
+  }
+
+  /** Collects batch stats, for callers that want to look at them after the fact. */
+  public static final class StatsLog implements Consumer<SilverBatchStats> {
+    private final List<SilverBatchStats> batches = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void accept(SilverBatchStats stats) {
+      batches.add(stats);
+    }
+
+    public List<SilverBatchStats> batches() {
+      return List.copyOf(batches);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.cryptolake.silver.adapters;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.when;
+
+import io.cryptolake.schemas.Exchange;
+import java.util.List;
+import org.apache.spark.sql.Column;
+
+/** Binance {@code <symbol>@trade}: side from {@code m}, quote currency from the symbol's known suffix. */
+public final class BinanceAdapter implements ExchangeAdapter {
+  /** Quote assets Binance lists; the first that ends the symbol wins. */
+  static final List<String> QUOTES = List.of("FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "DAI", "BTC",
+      "ETH", "BNB", "EUR", "TRY", "BRL", "GBP", "JPY", "AUD");
+
+  @Override
+  public Exchange exchange() {
+    return Exchange.BINANCE;
+  }
+
+  @Override
+  public Column symbol(Column raw) {
+    return Symbols.normalised(raw.getField("symbol"));
+  }
+
+  @Override
+  public Column tradeTime(Column raw) {
+    return timestamp_millis(raw.getField("trade_time_ms"));
+  }
+
+  @Override
+  public Column priceText(Column raw) {
+    return raw.getField("price");
+  }
+
+  @Override
+  public Column quantityText(Column raw) {
+    return raw.getField("quantity");
+  }
+
+  /** {@code m = true}: the buyer was the maker, so the aggressor sold. */
+  @Override
+  public Column side(Column raw) {
+    Column buyerIsMaker = raw.getField("is_buyer_maker");
+    return when(buyerIsMaker.equalTo(true), lit("SELL")).when(buyerIsMaker.equalTo(false), lit("BUY"));
+  }
+
+  @Override
+  public Column currency(Column raw) {
+    Column symbol = symbol(raw);
+    Column currency = null;
+    for (String quote : QUOTES) {
+      Column quotedIn = symbol.endsWith(quote).and(symbol.notEqual(quote));
+      currency = currency == null ? when(quotedIn, lit(quote)) : currency.when(quotedIn, lit(quote));
+    }
+    return currency;
+  }
+
+  @Override
+  public Column tradeId(Column raw) {
+    return raw.getField("trade_id");
+  }
+
+  @Override
+  public Column vendorData(Column raw) {
+    return map(
+        lit("event_type"), raw.getField("event_type"),
+        lit("event_time"), raw.getField("event_time_ms").cast("string"),
+        lit("is_buyer_maker"), raw.getField("is_buyer_maker").cast("string"),
+        lit("is_best_match"), raw.getField("is_best_match").cast("string"));
+  }
+}

@@ -1,0 +1,61 @@
+package io.cryptolake.silver.adapters;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import io.cryptolake.schemas.Exchange;
+import org.apache.spark.sql.Column;
+
+/** Kraken v2 {@code trade}: BASE/QUOTE symbols, taker side text, RFC 3339 times. */
+public final class KrakenAdapter implements ExchangeAdapter {
+  @Override
+  public Exchange exchange() {
+    return Exchange.KRAKEN;
+  }
+
+  @Override
+  public Column symbol(Column raw) {
+    return Symbols.normalised(raw.getField("symbol"));
+  }
+
+  @Override
+  public Column tradeTime(Column raw) {
+    return raw.getField("timestamp").try_cast("timestamp");
+  }
+
+  @Override
+  public Column priceText(Column raw) {
+    return raw.getField("price");
+  }
+
+  @Override
+  public Column quantityText(Column raw) {
+    return raw.getField("qty");
+  }
+
+  @Override
+  public Column side(Column raw) {
+    Column side = lower(raw.getField("side"));
+    return when(side.equalTo("buy"), lit("BUY")).when(side.equalTo("sell"), lit("SELL"));
+  }
+
+  @Override
+  public Column currency(Column raw) {
+    Column symbol = raw.getField("symbol");
+    return when(symbol.contains("/"), upper(substring_index(symbol, "/", -1)));
+  }
+
+  @Override
+  public Column tradeId(Column raw) {
+    return raw.getField("trade_id");
+  }
+
+  @Override
+  public Column vendorData(Column raw) {
+    return map(lit("ord_type"), raw.getField("ord_type"), lit("original_symbol"), raw.getField("symbol"));
+  }
+}

@@ -1,0 +1,105 @@
+package io.cryptolake.streaming;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a streaming query running: when it fails (a server down, a batch that could not commit), it is
+ * started again from its checkpoint after a backoff, up to a number of restarts in a row. The checkpoint and
+ * the idempotent commits make a restart safe; the backoff keeps an outage from becoming a busy loop.
+ */
+public final class QuerySupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(QuerySupervisor.class);
+  /** A query that ran this long before failing starts the backoff over. */
+  private static final Duration HEALTHY_RUN = Duration.ofMinutes(5);
+
+  private final Supplier<StreamingQuery> starter;
+  private final RestartPolicy policy;
+  private volatile StreamingQuery current;
+  private volatile boolean stopping;
+  private volatile int restarts;
+
+  public QuerySupervisor(Supplier<StreamingQuery> starter, RestartPolicy policy) {
+    this.starter = starter;
+    this.policy = policy;
+  }
+
+  /** How many restarts in a row are allowed, and the backoff between them. */
+  public record RestartPolicy(int maxConsecutiveRestarts, Duration initialBackoff, Duration maxBackoff) {
+    public static RestartPolicy defaults() {
+      return new RestartPolicy(20, Duration.ofSeconds(2), Duration.ofSeconds(60));
+    }
+  }
+
+  /** Runs until stopped (returns 0) or until the restarts are used up (returns 1). */
+  public int run() {
+    Duration backoff = policy.initialBackoff();
+    int inARow = 0;
+    while (!stopping) {
+      long startedAt = System.nanoTime();
+      current = starter.get();
+      try {
+        current.awaitTermination();
+        return 0;
+      } catch (StreamingQueryException e) {
+        if (stopping) {
+          return 0;
+        }
+        if (System.nanoTime() - startedAt > HEALTHY_RUN.toNanos()) {
+          inARow = 0;
+          backoff = policy.initialBackoff();
+        }
+        inARow++;
+        restarts++;
+        if (inARow > policy.maxConsecutiveRestarts()) {
+          LOG.error("{} failed {} times in a row; giving up", current.name(), inARow, e);
+          return 1;
+        }
+        LOG.warn("{} failed; restarting from its checkpoint in {} s (restart {} in a row): {}", current.name(),
+            backoff.toSeconds(), inARow, rootMessage(e));
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(policy.maxBackoff()) > 0 ? policy.maxBackoff()
+            : backoff.multipliedBy(2);
+      }
+    }
+    return 0;
+  }
+
+  /** The query now running (a new object after each restart). */
+  public StreamingQuery current() {
+    return current;
+  }
+
+  public int restarts() {
+    return restarts;
+  }
+
+  /** Makes {@link #run()} return once the current query ends instead of restarting it. */
+  public void stop() {
+    stopping = true;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  private void sleep(Duration duration) {
+    long until = System.nanoTime() + duration.toNanos();
+    while (!stopping && System.nanoTime() < until) {
+      try {
+        Thread.sleep(Math.min(200, duration.toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopping = true;
+      }
+    }
+  }
+}
