@@ -8,7 +8,9 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 EMBEDDED_CP = embedded/target/classes:$$(cat embedded/target/classpath.txt)
 ARGS ?=
 
-.PHONY: help build run test servers produce submit-bronze-binance submit-bronze-kraken clean
+JOBS := bronze-binance bronze-kraken silver-binance silver-kraken
+
+.PHONY: help build run test servers produce reconcile clean $(addprefix submit-,$(JOBS))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -28,11 +30,15 @@ servers: build ## Start Kafka, the S3 API and the Schema Registry in the foregro
 produce: build ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.synthetic.SyntheticProducerCli $(ARGS)
 
-submit-bronze-binance: build ## Submit bronze-binance with spark-submit/bronze-binance.sh
-	spark-submit/bronze-binance.sh $(ARGS)
+submit-bronze-binance: build ## Submit bronze-binance (spark-submit/bronze-binance.sh $(ARGS))
+submit-bronze-kraken: build ## Submit bronze-kraken (spark-submit/bronze-kraken.sh $(ARGS))
+submit-silver-binance: build ## Submit silver-binance (spark-submit/silver-binance.sh $(ARGS))
+submit-silver-kraken: build ## Submit silver-kraken (spark-submit/silver-kraken.sh $(ARGS))
+$(addprefix submit-,$(JOBS)):
+	spark-submit/$(@:submit-%=%).sh $(ARGS)
 
-submit-bronze-kraken: build ## Submit bronze-kraken with spark-submit/bronze-kraken.sh
-	spark-submit/bronze-kraken.sh $(ARGS)
+reconcile: build ## Check every bronze offset is in exactly one of silver or the DLQ (ARGS="--from 2026-11-21T00:00:00Z")
+	spark-submit/reconcile.sh $(ARGS)
 
 clean: ## Remove build output and local data
 	$(MVN) clean

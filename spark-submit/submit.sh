@@ -9,6 +9,7 @@
 #   CRYPTOLAKE_EXECUTOR_CORES / CRYPTOLAKE_MAX_CORES        (1 / 1: one core per job on a standalone cluster)
 #   CRYPTOLAKE_JOBS_JAR     the jobs jar                    (jobs/target/cryptolake-jobs.jar)
 #   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
+#   CRYPTOLAKE_LOG4J2       logging configuration            (spark-submit/log4j2.properties)
 set -euo pipefail
 job="$1"; main_class="$2"; shift 2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,7 @@ if [[ ! -f "$jar" ]]; then
   exit 2
 fi
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+log_config="-Dlog4j2.configurationFile=${CRYPTOLAKE_LOG4J2:-$root/spark-submit/log4j2.properties}"
 
 args=(
   --name "$job"
@@ -28,6 +30,8 @@ args=(
   --executor-memory "${CRYPTOLAKE_EXECUTOR_MEMORY:-1g}"
   --executor-cores "${CRYPTOLAKE_EXECUTOR_CORES:-1}"
   --conf "spark.cores.max=${CRYPTOLAKE_MAX_CORES:-1}"
+  --driver-java-options "$log_config"
+  --conf "spark.executor.extraJavaOptions=$log_config"
 )
 # shellcheck disable=SC2206
 extra=(${CRYPTOLAKE_SPARK_CONF:-})
@@ -44,5 +48,5 @@ fi
 # Without a distribution, run SparkSubmit on the Maven-assembled runtime; the driver JVM is this one, so it
 # gets the module options Spark's launcher would add.
 read -r -a opens < "$root/spark-submit/java17-options"
-exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" -cp "$runtime/jars/*" \
+exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "$log_config" -cp "$runtime/jars/*" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$jar" "$@"

@@ -25,7 +25,6 @@ public final class RegistrySchemas {
   private static final Map<String, RegistrySchemas> PER_REGISTRY = new ConcurrentHashMap<>();
 
   private final SchemaRegistryClient client;
-  private final Duration maxWait;
   private final Map<Integer, Entry> cache = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Integer, Entry> eldest) {
@@ -34,25 +33,27 @@ public final class RegistrySchemas {
   };
   private final AtomicLong lookups = new AtomicLong();
 
-  private RegistrySchemas(String registryUrl, Duration maxWait) {
+  private RegistrySchemas(String registryUrl) {
     this.client = new SchemaRegistryClient(registryUrl);
-    this.maxWait = maxWait;
   }
 
   /** The JVM's cache for this registry. */
-  public static RegistrySchemas forRegistry(String registryUrl, Duration maxWait) {
-    return PER_REGISTRY.computeIfAbsent(registryUrl, url -> new RegistrySchemas(url, maxWait));
+  public static RegistrySchemas forRegistry(String registryUrl) {
+    return PER_REGISTRY.computeIfAbsent(registryUrl, RegistrySchemas::new);
   }
 
-  /** The writer schema, or empty when the registry does not know the id. */
-  public Optional<Schema> writerSchema(int id) {
+  /**
+   * The writer schema, or empty when the registry does not know the id. An unreachable registry is retried
+   * for up to {@code maxWait}.
+   */
+  public Optional<Schema> writerSchema(int id, Duration maxWait) {
     synchronized (cache) {
       Entry entry = cache.get(id);
       if (entry != null && (entry.schema != null || System.nanoTime() - entry.at < UNKNOWN_TTL_NANOS)) {
         return Optional.ofNullable(entry.schema);
       }
     }
-    Optional<Schema> schema = lookupWithRetry(id);
+    Optional<Schema> schema = lookupWithRetry(id, maxWait);
     synchronized (cache) {
       cache.put(id, new Entry(schema.orElse(null), System.nanoTime()));
     }
@@ -64,7 +65,7 @@ public final class RegistrySchemas {
     return lookups.get();
   }
 
-  private Optional<Schema> lookupWithRetry(int id) {
+  private Optional<Schema> lookupWithRetry(int id, Duration maxWait) {
     long deadline = System.nanoTime() + maxWait.toNanos();
     long backoffMillis = 200;
     while (true) {

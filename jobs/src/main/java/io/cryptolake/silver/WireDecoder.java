@@ -63,8 +63,8 @@ public final class WireDecoder implements UDF1<byte[], Row>, Serializable {
       return RowFactory.create(null, DlqReason.INVALID_WIRE_FORMAT.reason(), null);
     }
     int schemaId = WireFormat.schemaId(value);
-    Optional<Schema> writer = RegistrySchemas.forRegistry(registryUrl, Duration.ofMillis(registryMaxWaitMillis))
-        .writerSchema(schemaId);
+    Optional<Schema> writer = RegistrySchemas.forRegistry(registryUrl)
+        .writerSchema(schemaId, Duration.ofMillis(registryMaxWaitMillis));
     if (writer.isEmpty()) {
       return RowFactory.create(schemaId, DlqReason.UNKNOWN_SCHEMA_ID.reason(), null);
     }

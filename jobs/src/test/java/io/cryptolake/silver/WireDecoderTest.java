@@ -75,7 +75,7 @@ class WireDecoderTest {
 
   @Test
   void eachSchemaIdIsLookedUpOncePerJvm() {
-    RegistrySchemas schemas = RegistrySchemas.forRegistry(REGISTRY, Duration.ofSeconds(5));
+    RegistrySchemas schemas = RegistrySchemas.forRegistry(REGISTRY);
     byte[] framed = WireFormat.frame(v1, AvroBinary.encode(trade(READER)));
     decoder.call(framed);
     long before = schemas.lookups();
