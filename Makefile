@@ -8,9 +8,9 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 EMBEDDED_CP = embedded/target/classes:$$(cat embedded/target/classpath.txt)
 ARGS ?=
 
-JOBS := bronze-binance bronze-kraken silver-binance silver-kraken
+JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test servers produce reconcile clean $(addprefix submit-,$(JOBS))
+.PHONY: help build run test servers produce reconcile gaps clean $(addprefix submit-,$(JOBS))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -34,11 +34,15 @@ submit-bronze-binance: build ## Submit bronze-binance (spark-submit/bronze-binan
 submit-bronze-kraken: build ## Submit bronze-kraken (spark-submit/bronze-kraken.sh $(ARGS))
 submit-silver-binance: build ## Submit silver-binance (spark-submit/silver-binance.sh $(ARGS))
 submit-silver-kraken: build ## Submit silver-kraken (spark-submit/silver-kraken.sh $(ARGS))
+submit-gold: build ## Submit gold, with its 1-minute bars (spark-submit/gold.sh $(ARGS))
 $(addprefix submit-,$(JOBS)):
 	spark-submit/$(@:submit-%=%).sh $(ARGS)
 
 reconcile: build ## Check every bronze offset is in exactly one of silver or the DLQ (ARGS="--from 2026-11-21T00:00:00Z")
 	spark-submit/reconcile.sh $(ARGS)
+
+gaps: build ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--from ... --to ...")
+	spark-submit/gaps.sh $(ARGS)
 
 clean: ## Remove build output and local data
 	$(MVN) clean

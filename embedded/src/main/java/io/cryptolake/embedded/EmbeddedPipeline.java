@@ -2,6 +2,11 @@ package io.cryptolake.embedded;
 
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.gaps.SequenceGaps;
+import io.cryptolake.gold.GoldBatchStats;
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
+import io.cryptolake.gold.OhlcvStream;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.localstack.LocalServers;
@@ -14,6 +19,7 @@ import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
 import io.cryptolake.streaming.StreamConfig;
+import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.validation.ValidationConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -35,6 +43,10 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  * same classes spark-submit runs; only the session is shared.
  */
 public final class EmbeddedPipeline {
+  /** Trade times spread over the last half hour, so that gold's watermark passes and bars are final. */
+  private static final Duration SPREAD = Duration.ofMinutes(30);
+  private static final Duration WATERMARK = Duration.ofMinutes(5);
+
   private final EmbeddedOptions options;
   private final PrintStream out;
 
@@ -60,12 +72,13 @@ public final class EmbeddedPipeline {
               .withCount(options.count())
               .withFaults(SyntheticConfig.spreadFaults(options.faultRate()))
               .withSeed(options.seed())
+              .withSpreadOver(SPREAD)
               .withManifest(dataDir.resolve("manifest.json"))).run();
 
       String root = "s3a://" + serverConfig.bucket();
       LakeConfig lake = LakeConfig.s3(dataDir, serverConfig.s3Endpoint(), root + "/warehouse");
       StreamConfig stream = new StreamConfig(root + "/checkpoints", "1 second");
-      out.println("Running the jobs in one local Spark session until they are caught up ...");
+      out.println("Running bronze, silver and gold for both exchanges in one local Spark session until caught up ...");
       SparkSession spark = LakeSession.forJob("cryptolake-embedded", lake);
       LakeSession.useS3Credentials(spark, serverConfig.s3AccessKey(), serverConfig.s3SecretKey());
       try {
@@ -79,11 +92,19 @@ public final class EmbeddedPipeline {
           silver.add(SilverStream.start(spark, lake, new SilverConfig(exchange, serverConfig.registryUrl(),
               Duration.ofSeconds(30), ValidationConfig.defaults(), 500, stream)));
         }
-        // Upstream first: once bronze has every Kafka record, silver catches up with bronze.
+        GoldConfig goldConfig = new GoldConfig(WATERMARK, 500, stream);
+        GoldStatsLog goldStats = new GoldStatsLog();
+        StreamingQuery gold = GoldStream.start(spark, lake, goldConfig, goldStats);
+        StreamingQuery ohlcv = OhlcvStream.start(spark, lake, goldConfig);
+        // Upstream first: once bronze has every Kafka record, silver catches up with bronze, and so on.
         awaitCaughtUp(bronze);
         awaitCaughtUp(silver);
+        awaitCaughtUp(List.of(gold));
+        awaitCaughtUp(List.of(ohlcv));
+        SequenceGaps.Result gaps = SequenceGaps.detect(spark, lake, null, null);
         RunReport report = RunReport.collect(spark, lake, manifest,
-            exchange -> TopicReader.recordCount(serverConfig.kafkaBootstrap(), exchange.defaultTopic()));
+            exchange -> TopicReader.recordCount(serverConfig.kafkaBootstrap(), exchange.defaultTopic()),
+            goldStats.duplicatesRemoved(), gaps);
         report.print(out, dataDir, lake, stream);
         return report;
       } finally {
@@ -94,7 +115,7 @@ public final class EmbeddedPipeline {
 
   private static void awaitCaughtUp(List<StreamingQuery> queries) throws TimeoutException {
     for (StreamingQuery query : queries) {
-      query.processAllAvailable();
+      StreamingQueries.awaitDrained(query, Duration.ofMinutes(10));
     }
     for (StreamingQuery query : queries) {
       query.stop();
@@ -109,6 +130,20 @@ public final class EmbeddedPipeline {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
+  /** Adds up what the gold batches removed. */
+  private static final class GoldStatsLog implements Consumer<GoldBatchStats> {
+    private final LongAdder duplicates = new LongAdder();
+
+    @Override
+    public void accept(GoldBatchStats stats) {
+      duplicates.add(stats.duplicatesRemoved());
+    }
+
+    long duplicatesRemoved() {
+      return duplicates.sum();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.embedded;
 
+import io.cryptolake.gaps.SequenceGaps;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.producers.synthetic.Manifest;
@@ -11,15 +12,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 import org.apache.spark.sql.SparkSession;
 
 /** What the embedded run found in each table, against what Kafka holds; printed as the run's summary. */
 public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map<Exchange, Long> bronzeRows,
-    Map<Exchange, Long> silverRows, Reconciliation.Result reconcile) {
+    Map<Exchange, Long> silverRows, long goldRows, long duplicatesRemoved, long bars, SequenceGaps.Result gaps,
+    Map<String, Long> gapsBySeverity, Reconciliation.Result reconcile) {
 
   public static RunReport collect(SparkSession spark, LakeConfig lake, Manifest manifest,
-      ToLongFunction<Exchange> kafkaCount) {
+      ToLongFunction<Exchange> kafkaCount, long duplicatesRemoved, SequenceGaps.Result gaps) {
     Map<Exchange, Long> kafka = new LinkedHashMap<>();
     Map<Exchange, Long> bronze = new LinkedHashMap<>();
     Map<Exchange, Long> silver = new LinkedHashMap<>();
@@ -29,7 +32,12 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
       silver.put(exchange, spark.table(lake.qualified(Tables.silverName(exchange))).count());
     }
     Reconciliation.Result reconcile = Reconciliation.run(spark, lake, List.of(Exchange.values()), null, null);
-    return new RunReport(manifest, kafka, bronze, silver, reconcile);
+    long goldRows = spark.table(lake.qualified(Tables.GOLD)).count();
+    long bars = spark.table(lake.qualified(Tables.OHLCV_1M)).count();
+    Map<String, Long> bySeverity = new TreeMap<>();
+    gaps.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
+    return new RunReport(manifest, kafka, bronze, silver, goldRows, duplicatesRemoved, bars, gaps, bySeverity,
+        reconcile);
   }
 
   /** Every Kafka record is in bronze exactly as many times as Kafka holds it. */
@@ -69,6 +77,19 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     }
     long dlqRows = reconcile.dlqByReason().values().stream().mapToLong(Long::longValue).sum();
     out.printf("  %-46s %,10d%n", lake.qualified(Tables.DLQ), dlqRows);
+    out.printf("  %-46s %,10d %14s  %s%n", lake.qualified(Tables.GOLD), goldRows, "",
+        reconcile.gold() != null && reconcile.gold().ok() ? "OK: every distinct silver trade once" : "MISMATCH");
+    out.printf("  %-46s %,10d%n", lake.qualified(Tables.OHLCV_1M), bars);
+    out.println();
+    out.println("== Gold");
+    out.printf("  duplicates removed      %,d (the producer re-sent %,d trades)%n", duplicatesRemoved,
+        manifest.exchanges().values().stream().mapToLong(Manifest.ExchangeCounts::duplicates).sum());
+    out.printf("  late rows written       %,d (later than the watermark; see docs/architecture.md)%n",
+        reconcile.gold() == null ? 0 : reconcile.gold().lateRows());
+    out.printf("  1-minute bars           %,d final (a bar is written once the watermark passes its minute)%n", bars);
+    out.printf("  sequence gaps           %,d %s, in %s%n", gaps.found().size(), gapsBySeverity,
+        lake.qualified(Tables.SEQUENCE_GAPS));
+    out.println("                          (each faulty record that reached the DLQ leaves its trade id missing in gold)");
     out.println();
     out.println("== DLQ by error_reason (expected: what the producer injected)");
     Map<String, Long> expected = manifest.expectedDlqReasons();

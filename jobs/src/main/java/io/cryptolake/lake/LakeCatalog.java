@@ -37,6 +37,7 @@ public final class LakeCatalog {
     try {
       Table table = catalog.buildTable(id, def.schema())
           .withPartitionSpec(def.spec())
+          .withSortOrder(def.sortOrder())
           .withProperties(def.properties())
           .create();
       LOG.info("created table {} at {}", lake.qualified(def.name()), table.location());

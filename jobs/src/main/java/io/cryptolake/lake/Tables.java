@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.types.Types;
 
 /** Every table of the lake (spec section 5): the one place their names, columns and properties are defined. */
@@ -105,6 +106,57 @@ public final class Tables {
     return new TableDef(DLQ, schema,
         s -> PartitionSpec.builderFor(s).identity("dlq_date").identity("bronze_source").identity("error_type").build(),
         properties("dlq", 90));
+  }
+
+  public static final String GOLD = "gold_crypto_trades";
+  public static final String OHLCV_1M = "gold_ohlcv_1m";
+  public static final String SEQUENCE_GAPS = "control_sequence_gaps";
+
+  /** Every exchange's trades once per (exchange, symbol, trade_id), by UTC hour of the trade. */
+  public static TableDef gold() {
+    List<Types.NestedField> columns = new ArrayList<>(unifiedTrade());
+    columns.add(optional(301, "exchange_date", Types.DateType.get(), "UTC date of the trade time"));
+    columns.add(optional(302, "exchange_hour", Types.IntegerType.get(), "UTC hour of the trade time, 0-23"));
+    return new TableDef(GOLD, new Schema(columns),
+        s -> PartitionSpec.builderFor(s).identity("exchange_date").identity("exchange_hour").build(),
+        s -> SortOrder.builderFor(s).asc("timestamp").asc("trade_id").build(),
+        properties("gold", null));
+  }
+
+  /** One-minute bars per (exchange, symbol), from the de-duplicated trades. */
+  public static TableDef ohlcv1m() {
+    Schema schema = new Schema(
+        optional(1, "exchange", Types.StringType.get()),
+        optional(2, "symbol", Types.StringType.get()),
+        optional(3, "currency", Types.StringType.get()),
+        optional(4, "minute", Types.TimestampType.withZone(), "start of the minute, UTC"),
+        optional(5, "open", Types.DecimalType.of(38, 18), "price of the first trade (trade time, then trade id)"),
+        optional(6, "high", Types.DecimalType.of(38, 18)),
+        optional(7, "low", Types.DecimalType.of(38, 18)),
+        optional(8, "close", Types.DecimalType.of(38, 18), "price of the last trade (trade time, then trade id)"),
+        optional(9, "volume", Types.DecimalType.of(38, 18), "sum of quantities"),
+        optional(10, "quote_volume", Types.DecimalType.of(38, 18), "sum of price x quantity, to 6 decimals"),
+        optional(11, "trade_count", Types.LongType.get()),
+        optional(12, "vwap", Types.DecimalType.of(38, 18), "quote_volume / volume, in double precision"));
+    return new TableDef(OHLCV_1M, schema, s -> PartitionSpec.builderFor(s).day("minute", "bar_date").build(),
+        s -> SortOrder.builderFor(s).asc("exchange").asc("symbol").asc("minute").build(),
+        properties("gold", null));
+  }
+
+  /** Missing trade-id ranges per (exchange, symbol); one row per gap, however often it is looked for. */
+  public static TableDef sequenceGaps() {
+    Schema schema = new Schema(
+        optional(1, "exchange", Types.StringType.get()),
+        optional(2, "symbol", Types.StringType.get()),
+        optional(3, "gap_start", Types.LongType.get(), "first missing trade id"),
+        optional(4, "gap_end", Types.LongType.get(), "last missing trade id"),
+        optional(5, "gap_size", Types.LongType.get()),
+        optional(6, "severity", Types.StringType.get(), "LOW 1-10, MEDIUM 11-100, HIGH 101-1000, CRITICAL above"),
+        optional(7, "before_timestamp", Types.TimestampType.withZone(), "trade time of the trade before the gap"),
+        optional(8, "after_timestamp", Types.TimestampType.withZone(), "trade time of the trade after the gap"),
+        optional(9, "detected_at", Types.TimestampType.withZone()));
+    return new TableDef(SEQUENCE_GAPS, schema, s -> PartitionSpec.builderFor(s).identity("exchange").build(),
+        properties("control", null));
   }
 
   /** Properties every table shares, plus its layer and retention. */

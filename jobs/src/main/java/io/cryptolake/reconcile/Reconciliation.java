@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.cryptolake.gold.GoldStream;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
@@ -42,10 +43,22 @@ public final class Reconciliation {
     }
   }
 
-  /** The verdict over every exchange, with DLQ rows by reason. */
-  public record Result(List<ExchangeResult> exchanges, Map<String, Long> dlqByReason) {
+  /**
+   * Gold against silver: every distinct silver key (exchange, symbol, trade_id) is in gold once, and gold has
+   * no key silver lacks. {@code lateRows}: rows that arrived after gold's watermark and were written through
+   * (from gold's commits; late rows whose key gold already had are duplicates and add nothing).
+   */
+  public record GoldResult(long silverKeys, long goldRows, long missing, long extra, long duplicateKeys,
+      long lateRows, List<String> offenders) {
     public boolean ok() {
-      return exchanges.stream().allMatch(ExchangeResult::ok);
+      return missing == 0 && extra == 0 && duplicateKeys == 0;
+    }
+  }
+
+  /** The verdict over every exchange, with DLQ rows by reason, and gold's check when gold exists. */
+  public record Result(List<ExchangeResult> exchanges, Map<String, Long> dlqByReason, GoldResult gold) {
+    public boolean ok() {
+      return exchanges.stream().allMatch(ExchangeResult::ok) && (gold == null || gold.ok());
     }
 
     public ExchangeResult of(Exchange exchange) {
@@ -72,8 +85,15 @@ public final class Reconciliation {
         }
         dlqByReason.forEach((reason, n) -> out.printf("    %-28s %,8d%n", reason, n));
       }
+      if (gold != null) {
+        out.printf("  gold: %,d rows for %,d distinct silver keys; missing %,d, not in silver %,d, keys twice %,d; "
+            + "%,d late rows written through%n", gold.goldRows(), gold.silverKeys(), gold.missing(),
+            gold.extra(), gold.duplicateKeys(), gold.lateRows());
+        gold.offenders().forEach(o -> out.println("    offending: " + o));
+      }
       out.println(ok() ? "  reconcile: PASS, every bronze offset is in exactly one of silver or the DLQ"
-          : "  reconcile: FAIL, see the offending offsets above");
+          + (gold == null ? "" : ", and every silver trade is in gold once")
+          : "  reconcile: FAIL, see the offending rows above");
     }
   }
 
@@ -94,7 +114,42 @@ public final class Reconciliation {
           .groupBy("error_reason").count().collectAsList()
           .forEach(r -> byReason.merge(r.getString(0), r.getLong(1), Long::sum));
     }
-    return new Result(results, byReason);
+    GoldResult gold = catalog.exists(Tables.GOLD) ? checkGold(spark, lake, exchanges, catalog) : null;
+    return new Result(results, byReason, gold);
+  }
+
+  private static GoldResult checkGold(SparkSession spark, LakeConfig lake, List<Exchange> exchanges,
+      LakeCatalog catalog) {
+    String[] key = {"exchange", "symbol", "trade_id"};
+    Dataset<Row> silverKeys = null;
+    for (Exchange exchange : exchanges) {
+      Dataset<Row> keys = spark.table(lake.qualified(Tables.silverName(exchange))).select(key[0], key[1], key[2]);
+      silverKeys = silverKeys == null ? keys : silverKeys.union(keys);
+    }
+    List<String> codes = exchanges.stream().map(Exchange::code).toList();
+    Dataset<Row> gold = spark.table(lake.qualified(Tables.GOLD)).where(col("exchange").isin(codes.toArray()));
+    Dataset<Row> joined = silverKeys.distinct().withColumn("in_silver", lit(1))
+        .join(gold.groupBy(key[0], key[1], key[2]).agg(count("*").as("in_gold")),
+            scala.jdk.javaapi.CollectionConverters.asScala(List.of(key)).toSeq(), "full_outer")
+        .cache();
+    Row totals = joined.agg(sum(flag(col("in_silver").isNotNull())), sum(col("in_gold")),
+        sum(flag(col("in_gold").isNull())), sum(flag(col("in_silver").isNull())),
+        sum(flag(col("in_gold").gt(1)))).first();
+    List<String> offenders = joined
+        .where(col("in_gold").isNull().or(col("in_silver").isNull()).or(col("in_gold").gt(1)))
+        .limit(OFFENDERS_SHOWN).collectAsList().stream()
+        .map(r -> String.format("%s %s %s silver=%s gold=%s", r.getString(0), r.getString(1), r.getString(2),
+            r.isNullAt(3) ? 0 : 1, r.isNullAt(4) ? 0 : r.getLong(4)))
+        .toList();
+    joined.unpersist();
+    long late = 0;
+    for (org.apache.iceberg.Snapshot snapshot : catalog.load(Tables.GOLD).snapshots()) {
+      if ("true".equals(snapshot.summary().get(GoldStream.LATE_MERGE))) {
+        late += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
+      }
+    }
+    return new GoldResult(longOf(totals, 0), longOf(totals, 1), longOf(totals, 2), longOf(totals, 3),
+        longOf(totals, 4), late, offenders);
   }
 
   private static ExchangeResult check(Exchange exchange, Dataset<Row> bronze, Dataset<Row> silver, Dataset<Row> dlq) {

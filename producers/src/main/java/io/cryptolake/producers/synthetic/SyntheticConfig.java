@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What the synthetic producer sends. {@code count} is per exchange; with a {@code duration} it sends until
  * the time is up instead. Fault fractions are of all records sent; a kind that cannot occur on an exchange
- * (Binance has no side text) is skipped there.
+ * (Binance has no side text) is skipped there. With {@code spreadOver}, trade times are spread evenly over
+ * that much time before now (a backfill), instead of being a few milliseconds before the send.
  */
 public record SyntheticConfig(
     String bootstrapServers,
@@ -26,7 +27,8 @@ public record SyntheticConfig(
     double duplicateFraction,
     double outOfOrderFraction,
     long seed,
-    Path manifest) {
+    Path manifest,
+    Duration spreadOver) {
 
   /** Every fault kind at {@code totalFraction / kinds}. */
   public static Map<FaultKind, Double> spreadFaults(double totalFraction) {
@@ -40,7 +42,7 @@ public record SyntheticConfig(
   /** Sensible local defaults: both exchanges, 3 partitions, 2% faults, 1% duplicates and out-of-order. */
   public static SyntheticConfig defaults(String bootstrapServers, String registryUrl) {
     return new SyntheticConfig(bootstrapServers, registryUrl, List.of(Exchange.values()), Map.of(), Map.of(),
-        10_000, null, 0, 3, spreadFaults(0.02), 0.01, 0.01, 42L, null);
+        10_000, null, 0, 3, spreadFaults(0.02), 0.01, 0.01, 42L, null, null);
   }
 
   public String topic(Exchange exchange) {
@@ -49,36 +51,47 @@ public record SyntheticConfig(
 
   public SyntheticConfig withCount(long newCount) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, newCount, duration,
-        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
   }
 
   public SyntheticConfig withFaults(Map<FaultKind, Double> fractions) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
-        ratePerSecond, partitions, fractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+        ratePerSecond, partitions, fractions, duplicateFraction, outOfOrderFraction, seed, manifest, spreadOver);
   }
 
   public SyntheticConfig withTopics(Map<Exchange, String> newTopics) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, newTopics, symbols, count, duration,
-        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
   }
 
   public SyntheticConfig withSeed(long newSeed) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
-        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, newSeed, manifest);
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, newSeed, manifest,
+        spreadOver);
   }
 
   public SyntheticConfig withExchanges(List<Exchange> only) {
     return new SyntheticConfig(bootstrapServers, registryUrl, only, topics, symbols, count, duration,
-        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
   }
 
   public SyntheticConfig withRate(double perSecond) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
-        perSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest);
+        perSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
+  }
+
+  public SyntheticConfig withSpreadOver(Duration span) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest, span);
   }
 
   public SyntheticConfig withManifest(Path path) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
-        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, path);
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, path,
+        spreadOver);
   }
 }

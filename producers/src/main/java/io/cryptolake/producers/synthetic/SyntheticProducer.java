@@ -111,6 +111,7 @@ public final class SyntheticProducer {
     final ExchangeCounter counts = new ExchangeCounter();
     final Deque<ProducerRecord<byte[], byte[]>> recentValid = new ArrayDeque<>();
     final List<Held> held = new ArrayList<>();
+    final Instant spreadStart = config.spreadOver() == null ? null : Instant.now().minus(config.spreadOver());
 
     Stream(SyntheticExchange adapter, String topic, int schemaId, List<String> symbols) {
       this.adapter = adapter;
@@ -169,8 +170,16 @@ public final class SyntheticProducer {
       String[] assets = adapter.assets(symbol);
       Market.Tick tick = market.next(symbol, assets[0], assets[1]);
       Instant ingestion = Instant.now();
-      Instant tradeTime = ingestion.minusMillis(1 + random.nextInt(50));
-      return adapter.record(tick, tradeTime, ingestion);
+      return adapter.record(tick, tradeTime(ingestion), ingestion);
+    }
+
+    /** A few milliseconds before the send; or, spreading, this slot's place in the window before the start. */
+    private Instant tradeTime(Instant ingestion) {
+      if (config.spreadOver() == null) {
+        return ingestion.minusMillis(1 + random.nextInt(50));
+      }
+      long span = config.spreadOver().toMillis();
+      return spreadStart.plusMillis(span * counts.sentSoFar() / Math.max(1, config.count()));
     }
 
     private ProducerRecord<byte[], byte[]> record(GenericRecord trade, FaultKind fault, String kind) {

@@ -73,6 +73,11 @@ public final class SyntheticProducerCli implements Callable<Integer> {
       description = "Share of valid trades sent after later trades of the same exchange (default ${DEFAULT-VALUE}).")
   double outOfOrderRate;
 
+  @Option(names = "--spread-over", converter = DurationConverter.class,
+      description = "Spread trade times evenly over this much time before now, as a backfill would (e.g. 30m); "
+          + "default: each trade a few milliseconds before it is sent.")
+  Duration spreadOver;
+
   @Option(names = "--seed", description = "Random seed, for a repeatable sequence (default: from the clock).")
   Long seed;
 
@@ -90,7 +95,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     SyntheticConfig config = new SyntheticConfig(bootstrapServers, registryUrl,
         exchanges.stream().map(Exchange::fromId).toList(), topicMap, symbolMap, count, duration, rate,
         partitions, fractions, duplicateRate, outOfOrderRate, seed == null ? Instant.now().toEpochMilli() : seed,
-        manifest);
+        manifest, spreadOver);
     Manifest result = new SyntheticProducer(config).run();
     result.exchanges().forEach((exchange, c) -> System.out.printf(
         "%-8s %-32s sent %,d: valid %,d (duplicates %,d, out of order %,d), faulty %,d%n",
@@ -110,10 +115,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     @Override
     public Duration convert(String value) {
       String v = value.trim().toUpperCase();
-      if (v.startsWith("P")) {
-        return Duration.parse(v);
-      }
-      return Duration.parse("PT" + v);
+      return Duration.parse(v.startsWith("P") ? v : "PT" + v);
     }
   }
 

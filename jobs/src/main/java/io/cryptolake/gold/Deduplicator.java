@@ -1,0 +1,67 @@
+package io.cryptolake.gold;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.streaming.GroupState;
+
+/**
+ * Streaming de-duplication on (exchange, symbol, trade_id) that never drops a row unnoticed. The state of a
+ * key is its trade time, kept until the event-time watermark has passed it, so state is bounded by the
+ * watermark delay. Every row leaves with a {@link Disposition}: NEW and LATE rows go to gold, DUPLICATE rows
+ * are counted. Unlike Spark's own de-duplication, rows older than the watermark are not dropped: they come
+ * out as LATE.
+ *
+ * <p>Expiry runs on processing-time timeouts that check the watermark, because an event-time timeout
+ * would make Spark filter late rows out before this function sees them.
+ */
+final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
+  private final long checkEveryMs;
+  private final int timestampIndex;
+
+  Deduplicator(long checkEveryMs, int timestampIndex) {
+    this.checkEveryMs = checkEveryMs;
+    this.timestampIndex = timestampIndex;
+  }
+
+  @Override
+  public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<Long> state) {
+    if (state.hasTimedOut()) {
+      if (state.get() < state.getCurrentWatermarkMs()) {
+        state.remove();
+      } else {
+        state.setTimeoutDuration(checkEveryMs);
+      }
+      return List.<Row>of().iterator();
+    }
+    long watermark = state.getCurrentWatermarkMs();
+    List<Row> out = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      Disposition disposition;
+      if (state.exists()) {
+        disposition = Disposition.DUPLICATE;
+      } else {
+        long tradeTime = ((Timestamp) row.get(timestampIndex)).getTime();
+        disposition = tradeTime < watermark ? Disposition.LATE : Disposition.NEW;
+        state.update(tradeTime);
+        state.setTimeoutDuration(checkEveryMs);
+      }
+      out.add(withDisposition(row, disposition));
+    }
+    return out.iterator();
+  }
+
+  private static Row withDisposition(Row row, Disposition disposition) {
+    Object[] values = new Object[row.length() + 1];
+    for (int i = 0; i < row.length(); i++) {
+      values[i] = row.get(i);
+    }
+    values[row.length()] = disposition.name();
+    return RowFactory.create(values);
+  }
+}

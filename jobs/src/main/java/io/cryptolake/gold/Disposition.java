@@ -1,0 +1,14 @@
+package io.cryptolake.gold;
+
+/** What the de-duplicator decided for one silver row. */
+enum Disposition {
+  /** First time this key is seen, on time: appended to gold. */
+  NEW,
+  /** The key is in the de-duplication state: removed. */
+  DUPLICATE,
+  /**
+   * Not in the state and older than the watermark: the state may have forgotten the key, so the row is
+   * written through with a check against gold itself (a MERGE that inserts only when the key is absent).
+   */
+  LATE
+}

@@ -1,0 +1,185 @@
+package io.cryptolake.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.schemas.Exchange;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every silver table, unioned and de-duplicated on (exchange, symbol, trade_id), into gold_crypto_trades by
+ * UTC date and hour of the trade, in (timestamp, trade_id) order. On-time rows are appended once per batch
+ * ({@link BatchCommits}); late rows are merged in only if gold does not have their key. Exactly once across
+ * restarts: the de-duplication state is checkpointed with the batch, and both writes are idempotent.
+ */
+public final class GoldStream {
+  private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+  static final String DISPOSITION = "disposition";
+  /** Marks gold commits that wrote late rows through; their added-records are the late rows written. */
+  public static final String LATE_MERGE = "cryptolake.late-merge";
+
+  private GoldStream() {}
+
+  public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config) {
+    return start(spark, lake, config, stats -> {});
+  }
+
+  public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config,
+      Consumer<GoldBatchStats> statsListener) {
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    catalog.ensure(Tables.gold());
+    Dataset<Row> silver = null;
+    for (Exchange exchange : Exchange.values()) {
+      catalog.ensure(Tables.silver(exchange));
+      Dataset<Row> one = spark.readStream()
+          .format("iceberg")
+          .option("streaming-max-files-per-micro-batch", config.maxFilesPerTrigger())
+          .option("streaming-skip-delete-snapshots", "true")
+          .option("streaming-skip-overwrite-snapshots", "true")
+          .load(lake.qualified(Tables.silverName(exchange)))
+          .select(unifiedColumns());
+      silver = silver == null ? one : silver.unionByName(one);
+    }
+    StructType input = silver.schema();
+    StructType output = input.add(DISPOSITION, DataTypes.StringType);
+    long delayMs = config.watermarkDelay().toMillis();
+    Dataset<Row> decided = silver
+        .withWatermark("timestamp", delayMs + " milliseconds")
+        .groupByKey((MapFunction<Row, String>) GoldStream::key, Encoders.STRING())
+        .flatMapGroupsWithState(new Deduplicator(Math.max(1_000, delayMs / 5), input.fieldIndex("timestamp")),
+            OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout());
+    try {
+      return decided.writeStream()
+          .queryName(GoldConfig.JOB_NAME)
+          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.JOB_NAME))
+          .foreachBatch(new BatchWriter(lake, catalog, statsListener))
+          .start();
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("could not start the gold job", e);
+    }
+  }
+
+  /** The unified columns every silver table has. */
+  static Column[] unifiedColumns() {
+    return Arrays.stream(new String[] {"message_id", "trade_id", "symbol", "exchange", "asset_class", "timestamp",
+        "price", "quantity", "currency", "side", "trade_conditions", "source_sequence", "ingestion_timestamp",
+        "platform_sequence", "vendor_data"}).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+  }
+
+  private static String key(Row row) {
+    return row.getAs("exchange") + "|" + row.getAs("symbol") + "|" + row.getAs("trade_id");
+  }
+
+  /** Appends the new rows, merges the late ones, counts everything. */
+  private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private final LakeConfig lake;
+    private final LakeCatalog catalog;
+    private final Consumer<GoldBatchStats> statsListener;
+
+    BatchWriter(LakeConfig lake, LakeCatalog catalog, Consumer<GoldBatchStats> statsListener) {
+      this.lake = lake;
+      this.catalog = catalog;
+      this.statsListener = statsListener;
+    }
+
+    @Override
+    public void call(Dataset<Row> batch, Long batchId) throws Exception {
+      String writer = GoldConfig.JOB_NAME + ":" + batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+      Dataset<Row> rows = batch
+          .withColumn("exchange_date", to_date(col("timestamp")))
+          .withColumn("exchange_hour", hour(col("timestamp")))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Map<String, Long> counts = countByDisposition(rows);
+        long fresh = counts.getOrDefault(Disposition.NEW.name(), 0L);
+        long late = counts.getOrDefault(Disposition.LATE.name(), 0L);
+        long duplicates = counts.getOrDefault(Disposition.DUPLICATE.name(), 0L);
+        String table = lake.qualified(Tables.GOLD);
+        Table gold = catalog.load(Tables.GOLD);
+        if (fresh > 0) {
+          BatchCommits.appendOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
+              "cryptolake.duplicates-removed", String.valueOf(duplicates)));
+        }
+        long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
+        GoldBatchStats stats = new GoldBatchStats(batchId, fresh + late + duplicates, fresh, duplicates, late,
+            lateInserted);
+        if (stats.rowsIn() > 0) {
+          LOG.info(stats.logLine());
+        } else {
+          LOG.debug(stats.logLine());
+        }
+        if (late > 0) {
+          LOG.warn("gold batch {}: {} rows arrived later than the de-duplication watermark; {} were written "
+              + "through, {} were already in gold", batchId, late, lateInserted, late - lateInserted);
+        }
+        statsListener.accept(stats);
+      } finally {
+        rows.unpersist();
+      }
+    }
+
+    /**
+     * Late rows go in only when gold does not have their key, so a replayed batch changes nothing. The
+     * partition columns in the join condition limit the check to the hours the late rows belong to.
+     */
+    private long mergeLate(Dataset<Row> rows, String table, Table gold) {
+      String view = "gold_late_" + Math.abs(System.nanoTime());
+      ordered(rows, Disposition.LATE).createOrReplaceTempView(view);
+      gold.refresh();
+      Long before = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
+      CommitMetadata.withCommitProperties(Map.of(LATE_MERGE, "true"), () -> rows.sparkSession().sql(
+          "MERGE INTO " + table + " t USING " + view + " s "
+              + "ON t.exchange_date = s.exchange_date AND t.exchange_hour = s.exchange_hour "
+              + "AND t.exchange = s.exchange AND t.symbol = s.symbol AND t.trade_id = s.trade_id "
+              + "WHEN NOT MATCHED THEN INSERT *"), RuntimeException.class);
+      rows.sparkSession().catalog().dropTempView(view);
+      gold.refresh();
+      if (gold.currentSnapshot() == null || java.util.Objects.equals(before, gold.currentSnapshot().snapshotId())) {
+        return 0;
+      }
+      return Long.parseLong(gold.currentSnapshot().summary().getOrDefault("added-records", "0"));
+    }
+
+    private static Dataset<Row> ordered(Dataset<Row> rows, Disposition disposition) {
+      return rows.where(col(DISPOSITION).equalTo(disposition.name())).drop(DISPOSITION)
+          .sortWithinPartitions("exchange_date", "exchange_hour", "timestamp", "trade_id");
+    }
+
+    private static Map<String, Long> countByDisposition(Dataset<Row> rows) {
+      List<Row> counts = rows.groupBy(DISPOSITION).agg(count("*")).collectAsList();
+      Map<String, Long> byDisposition = new java.util.HashMap<>();
+      counts.forEach(r -> byDisposition.put(r.getString(0), r.getLong(1)));
+      return byDisposition;
+    }
+  }
+}

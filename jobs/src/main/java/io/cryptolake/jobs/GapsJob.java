@@ -1,0 +1,48 @@
+package io.cryptolake.jobs;
+
+import io.cryptolake.gaps.SequenceGaps;
+import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gaps}: missing trade-id ranges per (exchange, symbol) into control_sequence_gaps. */
+@Command(name = "gaps", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Finds missing trade ids per (exchange, symbol) in gold over a window of trade time and records",
+        "each gap once in control_sequence_gaps with its size and severity (1-10 LOW, 11-100 MEDIUM, 101-1000 HIGH,",
+        "above 1000 CRITICAL). Running it again over the same window adds nothing."})
+public final class GapsJob implements Callable<Integer> {
+  @Option(names = "--from", description = "Trade time at or after this instant (ISO-8601). Default: all of gold.")
+  Instant from;
+
+  @Option(names = "--to", description = "Trade time before this instant (ISO-8601).")
+  Instant to;
+
+  @Mixin LakeOptions lake;
+
+  @Override
+  public Integer call() {
+    LakeConfig lakeConfig = lake.toConfig();
+    SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
+    SequenceGaps.Result result = SequenceGaps.detect(spark, lakeConfig, from, to);
+    System.out.printf("%d gaps found, %d new in %s%n", result.found().size(), result.added(),
+        lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS));
+    for (Row gap : result.found()) {
+      System.out.printf("  %-8s %-10s %,d..%,d (%,d missing) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
+          (Long) gap.getAs("gap_start"), (Long) gap.getAs("gap_end"), (Long) gap.getAs("gap_size"),
+          gap.getAs("severity"));
+    }
+    spark.stop();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    JobRunner.exit(new GapsJob(), args);
+  }
+}

@@ -1,0 +1,56 @@
+package io.cryptolake.jobs;
+
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
+import io.cryptolake.gold.OhlcvStream;
+import io.cryptolake.jobs.options.DurationConverter;
+import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.jobs.options.StreamOptions;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gold}: the silver tables, unioned and de-duplicated, into gold; and 1-minute bars from gold. */
+@Command(name = "gold", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Unions every silver table, removes duplicates on (exchange, symbol, trade_id) with state bounded",
+        "by an event-time watermark, and writes gold_crypto_trades by UTC date and hour. Rows later than the",
+        "watermark are counted and written through only if gold lacks their key. A second query writes",
+        "gold_ohlcv_1m, one bar per (exchange, symbol, minute) once the watermark passes the minute."})
+public final class GoldJob implements Callable<Integer> {
+  @Option(names = "--watermark", defaultValue = "${env:CRYPTOLAKE_GOLD_WATERMARK:-5m}",
+      converter = DurationConverter.class,
+      description = "How late a trade may arrive, by trade time, and still be de-duplicated in memory "
+          + "(env CRYPTOLAKE_GOLD_WATERMARK; default ${DEFAULT-VALUE}).")
+  Duration watermark;
+
+  @Option(names = "--max-files-per-trigger", defaultValue = "${env:CRYPTOLAKE_GOLD_MAX_FILES:-500}",
+      description = "Silver data files per micro-batch at most (env CRYPTOLAKE_GOLD_MAX_FILES; default ${DEFAULT-VALUE}).")
+  int maxFilesPerTrigger;
+
+  @Option(names = "--ohlcv", negatable = true, defaultValue = "true",
+      description = "Also write the 1-minute bars (default: yes; --no-ohlcv turns them off).")
+  boolean ohlcv;
+
+  @Mixin LakeOptions lake;
+  @Mixin StreamOptions stream;
+
+  @Override
+  public Integer call() {
+    GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig());
+    LakeConfig lakeConfig = lake.toConfig();
+    SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
+    return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, ohlcv
+        ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
+        : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
+  }
+
+  public static void main(String[] args) {
+    JobRunner.exit(new GoldJob(), args);
+  }
+}
