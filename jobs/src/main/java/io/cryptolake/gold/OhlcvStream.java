@@ -74,8 +74,9 @@ public final class OhlcvStream {
             volume.cast(Decimals.TYPE).as("volume"),
             quoteVolume.cast(Decimals.TYPE).as("quote_volume"),
             count("*").as("trade_count"),
-            sum(notional.cast(DataTypes.DoubleType)).divide(sum(col("quantity").cast(DataTypes.DoubleType)))
-                .cast(Decimals.TYPE).as("vwap"))
+            // In double from the operands: a decimal product keeps 6 decimals, too few for tiny quantities.
+            sum(col("price").cast(DataTypes.DoubleType).multiply(col("quantity").cast(DataTypes.DoubleType)))
+                .divide(sum(col("quantity").cast(DataTypes.DoubleType))).cast(Decimals.TYPE).as("vwap"))
         .select(col("exchange"), col("symbol"), col("currency"), col("window.start").as("minute"), col("open"),
             col("high"), col("low"), col("close"), col("volume"), col("quote_volume"), col("trade_count"),
             col("vwap"));

@@ -10,18 +10,20 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 /** Waiting for a query to finish what its sources hold, for runs that stop once caught up. */
 public final class StreamingQueries {
   private static final Duration IDLE = Duration.ofSeconds(5);
+  /** The first batch after a restart can come up empty although data waits; one empty batch proves nothing. */
+  private static final int EMPTY_BATCHES = 3;
 
   private StreamingQueries() {}
 
   /**
-   * Returns once a batch that started after this call read no input (the sources are drained), or once the
-   * query has run a batch and then none for a few seconds (nothing left to do, not even finalising). Spark's processAllAvailable
+   * Returns once three batches in a row, seen after this call, read no input (the sources are drained), or
+   * once the query has run a batch and then none for a few seconds (nothing left to do, not even finalising). Spark's processAllAvailable
    * cannot be used for queries with processing-time state timeouts: they run a batch on every trigger and
    * never report "no new data".
    */
   public static void awaitDrained(StreamingQuery query, Duration timeout) throws TimeoutException {
-    long startBatch = batchId(query.lastProgress());
-    long seenBatch = startBatch;
+    long seenBatch = batchId(query.lastProgress());
+    int emptyInARow = 0;
     long lastChange = System.nanoTime();
     long deadline = lastChange + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -33,7 +35,8 @@ public final class StreamingQueries {
       if (batchId(progress) != seenBatch) {
         seenBatch = batchId(progress);
         lastChange = System.nanoTime();
-        if (seenBatch > startBatch + 1 && progress.numInputRows() == 0) {
+        emptyInARow = progress.numInputRows() == 0 ? emptyInARow + 1 : 0;
+        if (emptyInARow >= EMPTY_BATCHES) {
           return;
         }
       } else if (progress != null && System.nanoTime() - lastChange > IDLE.toNanos()

@@ -1,0 +1,128 @@
+package io.cryptolake.gold;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.lake.Tables;
+import io.cryptolake.localstack.TopicReader;
+import io.cryptolake.producers.synthetic.Manifest;
+import io.cryptolake.producers.synthetic.SyntheticConfig;
+import io.cryptolake.reconcile.Reconciliation;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.SchemaRegistryClient;
+import io.cryptolake.silver.SilverStream;
+import io.cryptolake.streaming.StreamingQueries;
+import io.cryptolake.testing.Pipeline;
+import io.cryptolake.testing.Produced;
+import io.cryptolake.testing.RawTrades;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+
+class GoldStreamTest {
+
+  @Test
+  void aTradeSentTwiceAndAgainAfterAGoldRestartIsInGoldOnce() throws Exception {
+    Lake lake = TestLake.lake("gold_dedup", Storage.LOCAL);
+    Map<Exchange, String> topics = Produced.topics("gold_dedup");
+    Manifest manifest = Produced.send(Produced.config(topics).withCount(1_500)
+        .withFaults(SyntheticConfig.spreadFaults(0.05)).withSeed(21));
+    long resentByProducer = manifest.exchanges().values().stream().mapToLong(Manifest.ExchangeCounts::duplicates).sum();
+    assertTrue(resentByProducer > 0);
+    List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
+
+    runThroughGold(lake, topics, config(Duration.ofMinutes(5)), stats);
+    Reconciliation.Result first = reconcile(lake);
+    assertTrue(first.ok(), first.toString());
+    assertEquals(first.gold().silverKeys(), Pipeline.count(lake, Tables.GOLD));
+    assertEquals(resentByProducer, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
+
+    // The same trades again, after gold stopped: the restarted query must remember them (checkpointed state).
+    long goldBefore = Pipeline.count(lake, Tables.GOLD);
+    for (Exchange exchange : Exchange.values()) {
+      List<ConsumerRecord<byte[], byte[]>> valid = TopicReader.readAll(TestLake.servers().config().kafkaBootstrap(),
+          topics.get(exchange)).stream().filter(r -> "VALID".equals(kind(r))).limit(50).toList();
+      RawTrades.send(RawTrades.copies(valid));
+    }
+    stats.clear();
+    runThroughGold(lake, topics, config(Duration.ofMinutes(5)), stats);
+
+    assertEquals(goldBefore, Pipeline.count(lake, Tables.GOLD), "no trade is in gold twice");
+    assertEquals(100, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
+    Reconciliation.Result second = reconcile(lake);
+    assertTrue(second.ok(), second.toString());
+    assertEquals(first.gold().silverKeys(), second.gold().silverKeys());
+  }
+
+  @Test
+  void rowsLaterThanTheWatermarkAreCountedAndWrittenThroughOnce() throws Exception {
+    Lake lake = TestLake.lake("gold_late", Storage.LOCAL);
+    String topic = "gold_late.binance";
+    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
+    Manifest onTime = Produced.send(Produced.config(topics).withExchanges(List.of(Exchange.BINANCE))
+        .withCount(500).withFaults(Map.of()).withSeed(3));
+    GoldConfig config = config(Duration.ofMinutes(1));
+    List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
+    runThroughGold(lake, topics, config, stats);
+    assertEquals(onTime.exchanges().get("binance").valid() - onTime.exchanges().get("binance").duplicates(),
+        Pipeline.count(lake, Tables.GOLD));
+
+    // An hour old: valid for silver, but far behind gold's one-minute watermark.
+    int schemaId = new SchemaRegistryClient(TestLake.servers().config().registryUrl())
+        .register(topic + "-value", Exchange.BINANCE.rawSchema());
+    var late = RawTrades.binance(topic, schemaId, 500_000_000L, 200, Instant.now().minus(Duration.ofHours(1)));
+    RawTrades.send(late);
+    stats.clear();
+    runThroughGold(lake, topics, config, stats);
+    long goldWithLate = Pipeline.count(lake, Tables.GOLD);
+    assertEquals(200, stats.stream().mapToLong(GoldBatchStats::late).sum(), "every late row is counted");
+    assertEquals(200, stats.stream().mapToLong(GoldBatchStats::lateInserted).sum(), "and written through");
+    assertEquals(200, reconcile(lake).gold().lateRows(), "reconcile reports them");
+
+    // The same late rows again: gold already has them, so nothing is added.
+    RawTrades.send(late);
+    runThroughGold(lake, topics, config, stats);
+    assertEquals(goldWithLate, Pipeline.count(lake, Tables.GOLD));
+    Reconciliation.Result result = reconcile(lake);
+    assertTrue(result.ok(), result.toString());
+    assertEquals(200, result.gold().lateRows());
+  }
+
+  /** The stream settings are filled in per lake by {@link #runThroughGold}. */
+  private static GoldConfig config(Duration watermark) {
+    return new GoldConfig(watermark, 2, null);
+  }
+
+  /** Bronze and silver for the topics, then gold from its checkpoint until it has everything. */
+  private static void runThroughGold(Lake lake, Map<Exchange, String> topics, GoldConfig config,
+      List<GoldBatchStats> stats) throws Exception {
+    for (Map.Entry<Exchange, String> topic : topics.entrySet()) {
+      Pipeline.bronzeCaughtUp(lake, topic.getKey(), topic.getValue(), 100_000);
+      StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, topic.getKey()));
+      silver.processAllAvailable();
+      silver.stop();
+    }
+    GoldConfig withStream = new GoldConfig(config.watermarkDelay(), config.maxFilesPerTrigger(),
+        lake.stream("200 milliseconds"));
+    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), withStream, stats::add);
+    StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
+    gold.stop();
+  }
+
+  private static Reconciliation.Result reconcile(Lake lake) {
+    return Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.values()), null, null);
+  }
+
+  private static String kind(ConsumerRecord<byte[], byte[]> record) {
+    return new String(record.headers().lastHeader(Manifest.KIND_HEADER).value(), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,109 @@
+package io.cryptolake.gold;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cryptolake.gaps.SequenceGaps;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.testing.Pipeline;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class OhlcvAndGapsTest {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:15:00Z");
+
+  /** Bars on a small set computed by hand, with trades out of order and a tie on trade time. */
+  @Test
+  void barsHaveExactValuesWhateverOrderTheTradesArriveIn() throws Exception {
+    TestLake.Lake lake = TestLake.lake("gold_bars", Storage.LOCAL);
+    // Minute 10:15, listed in arrival order (not trade-time order).
+    List<Row> rows = new ArrayList<>(List.of(
+        GoldRows.trade("BINANCE", "BTCUSDT", 103, T0.plusSeconds(40), "101.5", "2"),
+        GoldRows.trade("BINANCE", "BTCUSDT", 101, T0.plusSeconds(5), "100", "1"),      // first by time: open
+        GoldRows.trade("BINANCE", "BTCUSDT", 105, T0.plusSeconds(59), "99", "0.5"),
+        GoldRows.trade("BINANCE", "BTCUSDT", 104, T0.plusSeconds(59), "102", "1.5"),   // ties 105 on time; lower id
+        GoldRows.trade("BINANCE", "BTCUSDT", 102, T0.plusSeconds(20), "103.25", "0.25"),
+        // Minute 10:16: one trade.
+        GoldRows.trade("BINANCE", "BTCUSDT", 106, T0.plusSeconds(61), "98", "4"),
+        // Another symbol in 10:15.
+        GoldRows.trade("KRAKEN", "ETHUSD", 7, T0.plusSeconds(30), "3400.123456789012345678", "0.000000000000000001")));
+    GoldRows.append(lake, rows);
+
+    List<Row> bars = OhlcvStream.bars(TestLake.spark().table(lake.config().qualified(Tables.GOLD)))
+        .orderBy("exchange", "symbol", "minute").collectAsList();
+    assertEquals(3, bars.size());
+    // BTCUSDT 10:15 by hand: open 100 (10:15:05), close 99 (10:15:59, id 105 after 104), high 103.25, low 99,
+    // volume 1+0.25+2+1.5+0.5 = 5.25, quote volume 100+25.8125+203+153+49.5 = 531.3125, vwap 531.3125/5.25.
+    assertBar(bars.get(0), "BTCUSDT", T0, "100", "103.25", "99", "99", "5.25", "531.3125", 5, "101.202380952380952381");
+    assertBar(bars.get(1), "BTCUSDT", T0.plusSeconds(60), "98", "98", "98", "98", "4", "392", 1, "98");
+    assertBar(bars.get(2), "ETHUSD", T0, "3400.123456789012345678", "3400.123456789012345678",
+        "3400.123456789012345678", "3400.123456789012345678", "0.000000000000000001", "0", 1,
+        "3400.123456789012345678");
+  }
+
+  /** Known gaps in several symbols, at every severity boundary; a second run adds nothing. */
+  @Test
+  void gapsAreFoundWithExactBoundariesAndSeveritiesAndRecordedOnce() throws Exception {
+    TestLake.Lake lake = TestLake.lake("gold_gaps", Storage.LOCAL);
+    List<Row> rows = new ArrayList<>();
+    long[] btc = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 25, 200, 5000};
+    long[] eth = {1, 2, 3, 14, 115, 1116, 2118};
+    long[] kraken = {5, 6, 8, 9};
+    add(rows, "BINANCE", "BTCUSDT", btc);
+    add(rows, "BINANCE", "ETHUSDT", eth);
+    add(rows, "KRAKEN", "BTCUSD", kraken);
+    GoldRows.append(lake, rows);
+
+    SequenceGaps.Result first = SequenceGaps.detect(TestLake.spark(), lake.config(), null, null);
+    List<String> found = first.found().stream().map(OhlcvAndGapsTest::describe).toList();
+    assertEquals(List.of(
+        "BINANCE BTCUSDT 11..11 1 LOW",
+        "BINANCE BTCUSDT 13..24 12 MEDIUM",
+        "BINANCE BTCUSDT 26..199 174 HIGH",
+        "BINANCE BTCUSDT 201..4999 4799 CRITICAL",
+        "BINANCE ETHUSDT 4..13 10 LOW",
+        "BINANCE ETHUSDT 15..114 100 MEDIUM",
+        "BINANCE ETHUSDT 116..1115 1000 HIGH",
+        "BINANCE ETHUSDT 1117..2117 1001 CRITICAL",
+        "KRAKEN BTCUSD 7..7 1 LOW"), found);
+    assertEquals(9, first.added());
+
+    SequenceGaps.Result second = SequenceGaps.detect(TestLake.spark(), lake.config(), null, null);
+    assertEquals(9, second.found().size());
+    assertEquals(0, second.added(), "a second run adds nothing");
+    assertEquals(9, Pipeline.count(lake, Tables.SEQUENCE_GAPS));
+  }
+
+  private static void add(List<Row> rows, String exchange, String symbol, long[] ids) {
+    for (long id : ids) {
+      rows.add(GoldRows.trade(exchange, symbol, id, T0.plusMillis(id), "1", "1"));
+    }
+  }
+
+  private static String describe(Row gap) {
+    return gap.getAs("exchange") + " " + gap.getAs("symbol") + " " + gap.getAs("gap_start") + ".."
+        + gap.getAs("gap_end") + " " + gap.getAs("gap_size") + " " + gap.getAs("severity");
+  }
+
+  private static void assertBar(Row bar, String symbol, Instant minute, String open, String high, String low,
+      String close, String volume, String quoteVolume, long count, String vwap) {
+    assertEquals(symbol, bar.getAs("symbol"));
+    assertEquals(minute, ((Timestamp) bar.getAs("minute")).toInstant());
+    assertEquals(new BigDecimal(open).setScale(18), bar.getAs("open"), symbol + " open");
+    assertEquals(new BigDecimal(high).setScale(18), bar.getAs("high"), symbol + " high");
+    assertEquals(new BigDecimal(low).setScale(18), bar.getAs("low"), symbol + " low");
+    assertEquals(new BigDecimal(close).setScale(18), bar.getAs("close"), symbol + " close");
+    assertEquals(new BigDecimal(volume).setScale(18), bar.getAs("volume"), symbol + " volume");
+    assertEquals(0, new BigDecimal(quoteVolume).compareTo(bar.getAs("quote_volume")), symbol + " quote volume");
+    assertEquals(count, (Long) bar.getAs("trade_count"));
+    // VWAP is computed in double precision: equal to the hand value to 12 significant digits.
+    assertEquals(new BigDecimal(vwap).doubleValue(), ((BigDecimal) bar.getAs("vwap")).doubleValue(),
+        new BigDecimal(vwap).doubleValue() * 1e-12, symbol + " vwap");
+  }
+}
