@@ -1,5 +1,6 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.gaps.GapMonitor;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.gold.GoldStream;
 import io.cryptolake.gold.OhlcvStream;
@@ -37,6 +38,17 @@ public final class GoldJob implements Callable<Integer> {
       description = "Also write the 1-minute bars (default: yes; --no-ohlcv turns them off).")
   boolean ohlcv;
 
+  @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
+      converter = DurationConverter.class,
+      description = "How often the job looks for sequence gaps in the last --gaps-lookback of gold and records "
+          + "them (env CRYPTOLAKE_GOLD_GAPS_EVERY; default ${DEFAULT-VALUE}).")
+  Duration gapsEvery;
+
+  @Option(names = "--gaps-lookback", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_LOOKBACK:-1h}",
+      converter = DurationConverter.class,
+      description = "Trade-time window of each gap check (env CRYPTOLAKE_GOLD_GAPS_LOOKBACK; default ${DEFAULT-VALUE}).")
+  Duration gapsLookback;
+
   @Mixin LakeOptions lake;
   @Mixin StreamOptions stream;
 
@@ -45,9 +57,11 @@ public final class GoldJob implements Callable<Integer> {
     GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
-    return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, ohlcv
-        ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
-        : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
+    try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
+      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, ohlcv
+          ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
+          : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
+    }
   }
 
   public static void main(String[] args) {
