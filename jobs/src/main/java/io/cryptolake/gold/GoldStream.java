@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GoldStream {
   private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
-  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
   static final String DISPOSITION = "disposition";
   /** Marks gold commits that wrote late rows through; their added-records are the late rows written. */
   public static final String LATE_MERGE = "cryptolake.late-merge";
@@ -60,12 +60,7 @@ public final class GoldStream {
     Dataset<Row> silver = null;
     for (Exchange exchange : Exchange.values()) {
       catalog.ensure(Tables.silver(exchange));
-      Dataset<Row> one = spark.readStream()
-          .format("iceberg")
-          .option("streaming-max-files-per-micro-batch", config.maxFilesPerTrigger())
-          .option("streaming-skip-delete-snapshots", "true")
-          .option("streaming-skip-overwrite-snapshots", "true")
-          .load(lake.qualified(Tables.silverName(exchange)))
+      Dataset<Row> one = IcebergStreams.appends(spark, lake, Tables.silverName(exchange), config.maxFilesPerTrigger())
           .select(unifiedColumns());
       silver = silver == null ? one : silver.unionByName(one);
     }
@@ -114,7 +109,7 @@ public final class GoldStream {
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
-      String writer = GoldConfig.JOB_NAME + ":" + batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+      String writer = BatchCommits.writer(GoldConfig.JOB_NAME, batch);
       Dataset<Row> rows = batch
           .withColumn("exchange_date", to_date(col("timestamp")))
           .withColumn("exchange_hour", hour(col("timestamp")))

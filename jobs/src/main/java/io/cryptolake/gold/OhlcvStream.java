@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.window;
 
+import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
@@ -37,12 +38,7 @@ public final class OhlcvStream {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.gold());
     catalog.ensure(Tables.ohlcv1m());
-    Dataset<Row> trades = spark.readStream()
-        .format("iceberg")
-        .option("streaming-max-files-per-micro-batch", config.maxFilesPerTrigger())
-        .option("streaming-skip-delete-snapshots", "true")
-        .option("streaming-skip-overwrite-snapshots", "true")
-        .load(lake.qualified(Tables.GOLD));
+    Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger());
     try {
       return bars(trades.withWatermark("timestamp", config.watermarkDelay().toMillis() + " milliseconds"))
           .writeStream()

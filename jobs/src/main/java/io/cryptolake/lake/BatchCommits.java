@@ -16,7 +16,18 @@ public final class BatchCommits {
   public static final String WRITER = "cryptolake.writer";
   public static final String BATCH_ID = "cryptolake.batch-id";
 
+  /** Spark sets this local property on the thread that runs a streaming query's batches. */
+  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+
   private BatchCommits() {}
+
+  /**
+   * The writer id of a job's micro-batch: the job name and its streaming query id, which stays the same across
+   * restarts from one checkpoint and changes with a new checkpoint (whose batch ids start again at 0).
+   */
+  public static String writer(String job, Dataset<Row> batch) {
+    return job + ":" + batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+  }
 
   /** True when the table's history already has this writer's commit of this batch (or a later one). */
   public static boolean alreadyCommitted(Table table, String writer, long batchId) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 
 import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
@@ -34,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SilverStream {
   private static final Logger LOG = LoggerFactory.getLogger(SilverStream.class);
-  /** Spark sets this local property on the thread that runs a streaming query's batches. */
-  private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
   private SilverStream() {}
 
@@ -57,13 +56,7 @@ public final class SilverStream {
     catalog.ensure(Tables.dlq());
     SilverTransform transform = new SilverTransform(ExchangeAdapters.of(config.exchange()), config.registryUrl(),
         config.registryMaxWait(), config.validation());
-    Dataset<Row> bronze = spark.readStream()
-        .format("iceberg")
-        .option("streaming-max-files-per-micro-batch", config.maxFilesPerTrigger())
-        // Retention deletes and compaction rewrite bronze files; neither adds records to process.
-        .option("streaming-skip-delete-snapshots", "true")
-        .option("streaming-skip-overwrite-snapshots", "true")
-        .load(lake.qualified(bronzeTable))
+    Dataset<Row> bronze = IcebergStreams.appends(spark, lake, bronzeTable, config.maxFilesPerTrigger())
         .withColumnRenamed("ingestion_timestamp", "bronze_ingestion_timestamp");
     BatchWriter writer = new BatchWriter(config.jobName(), lake, catalog, transform, config.exchange(), hook,
         statsListener);
@@ -102,7 +95,7 @@ public final class SilverStream {
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
-      String writer = job + ":" + batch.sparkSession().sparkContext().getLocalProperty(QUERY_ID_PROPERTY);
+      String writer = BatchCommits.writer(job, batch);
       Dataset<Row> validated = transform.apply(batch).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         SilverBatchStats stats = stats(validated, batchId);
