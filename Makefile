@@ -10,7 +10,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test servers produce reconcile gaps clean $(addprefix submit-,$(JOBS))
+.PHONY: help build run test servers produce reconcile gaps replay clean $(addprefix submit-,$(JOBS))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ reconcile: build ## Check every bronze offset is in exactly one of silver or the
 
 gaps: build ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--from ... --to ...")
 	spark-submit/gaps.sh $(ARGS)
+
+replay: build ## Replay DLQ rows with today's rules (ARGS="--reasons timestamp_too_old --dry-run")
+	spark-submit/dlq-replay.sh $(ARGS)
 
 clean: ## Remove build output and local data
 	$(MVN) clean

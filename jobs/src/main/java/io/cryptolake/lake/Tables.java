@@ -103,9 +103,13 @@ public final class Tables {
         optional(15, "resolved_at", Types.TimestampType.withZone(), "set when a replay moved the record to silver"),
         optional(16, "kafka_timestamp", Types.TimestampType.withZone()),
         optional(17, "bronze_ingestion_timestamp", Types.TimestampType.withZone()));
+    Map<String, String> props = properties("dlq", 90);
+    // The replay updates DLQ rows while both silver jobs append to it: appends never conflict with an update.
+    props.put("write.merge.isolation-level", "snapshot");
+    props.put("write.update.isolation-level", "snapshot");
     return new TableDef(DLQ, schema,
         s -> PartitionSpec.builderFor(s).identity("dlq_date").identity("bronze_source").identity("error_type").build(),
-        properties("dlq", 90));
+        props);
   }
 
   public static final String GOLD = "gold_crypto_trades";

@@ -13,6 +13,9 @@ import io.cryptolake.validation.Decimals;
 import io.cryptolake.validation.TradeValidator;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,8 +43,11 @@ public final class SilverTransform {
     this.validator = new TradeValidator(validation);
   }
 
-  /** Every input row, with the unified columns, lineage and the verdict ({@code is_valid}, reasons). */
-  public Dataset<Row> apply(Dataset<Row> input) {
+  /**
+   * Every input row, with the unified columns, lineage and the verdict ({@code is_valid}, reasons), and the
+   * input columns named in {@code passThrough} unchanged.
+   */
+  public Dataset<Row> apply(Dataset<Row> input, String... passThrough) {
     Column raw = col("raw");
     Column tradeId = adapter.tradeId(raw);
     Column symbol = adapter.symbol(raw);
@@ -49,7 +55,7 @@ public final class SilverTransform {
     Dataset<Row> decoded = input
         .withColumn("decoded", decode.apply(col("raw_bytes")))
         .withColumn("raw", functions.from_avro(col("decoded.avro_body"), adapter.exchange().rawSchema().toString()));
-    Dataset<Row> candidates = decoded.select(
+    List<Column> columns = new ArrayList<>(List.of(
         col("raw_bytes"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col("kafka_timestamp"),
         col("bronze_ingestion_timestamp"),
         col("decoded.schema_id").as("schema_id"),
@@ -69,7 +75,9 @@ public final class SilverTransform {
         raw.getField("ingestion_timestamp").as("ingestion_timestamp"),
         col("kafka_offset").as("platform_sequence"),
         adapter.vendorData(raw).as("vendor_data"),
-        current_timestamp().as("validation_timestamp"))
+        current_timestamp().as("validation_timestamp")));
+    Arrays.stream(passThrough).map(name -> col(name)).forEach(columns::add);
+    Dataset<Row> candidates = decoded.select(columns.toArray(Column[]::new))
         .withColumn("price", Decimals.exact(col("price_text")))
         .withColumn("quantity", Decimals.exact(col("quantity_text")));
     return validator.validate(candidates);
