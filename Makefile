@@ -10,7 +10,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test servers produce reconcile gaps replay clean $(addprefix submit-,$(JOBS))
+.PHONY: help build run test servers produce reconcile gaps replay maintain clean $(addprefix submit-,$(JOBS))
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ gaps: build ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--
 
 replay: build ## Replay DLQ rows with today's rules (ARGS="--reasons timestamp_too_old --dry-run")
 	spark-submit/dlq-replay.sh $(ARGS)
+
+maintain: build ## Retention, compaction, snapshot expiry, orphan files for every table (ARGS="--archive-dlq-after 30")
+	spark-submit/maintain.sh $(ARGS)
 
 clean: ## Remove build output and local data
 	$(MVN) clean

@@ -17,6 +17,8 @@ public final class Tables {
   /** Days a row is kept; the maintenance job deletes older rows. Absent means kept forever. */
   public static final String RETENTION_DAYS = "cryptolake.retention-days";
   public static final String LAYER = "cryptolake.layer";
+  /** The column retention is measured on (a date or a timestamp). */
+  public static final String RETENTION_COLUMN = "cryptolake.retention-column";
 
   private Tables() {}
 
@@ -37,7 +39,7 @@ public final class Tables {
         optional(8, "ingestion_date", Types.DateType.get(), "UTC date of ingestion_timestamp"));
     return new TableDef(bronzeName(exchange), schema,
         s -> PartitionSpec.builderFor(s).identity("ingestion_date").build(),
-        properties("bronze", 7));
+        properties("bronze", 7, "ingestion_date"));
   }
 
   public static String silverName(Exchange exchange) {
@@ -78,7 +80,7 @@ public final class Tables {
         optional(206, "validation_timestamp", Types.TimestampType.withZone())));
     return new TableDef(silverName(exchange), new Schema(columns),
         s -> PartitionSpec.builderFor(s).day("timestamp", "trade_date").build(),
-        properties("silver", 30));
+        properties("silver", 30, "timestamp"));
   }
 
   /**
@@ -103,7 +105,7 @@ public final class Tables {
         optional(15, "resolved_at", Types.TimestampType.withZone(), "set when a replay moved the record to silver"),
         optional(16, "kafka_timestamp", Types.TimestampType.withZone()),
         optional(17, "bronze_ingestion_timestamp", Types.TimestampType.withZone()));
-    Map<String, String> props = properties("dlq", 90);
+    Map<String, String> props = properties("dlq", 90, "dlq_date");
     // The replay updates DLQ rows while both silver jobs append to it: appends never conflict with an update.
     props.put("write.merge.isolation-level", "snapshot");
     props.put("write.update.isolation-level", "snapshot");
@@ -115,6 +117,23 @@ public final class Tables {
   public static final String GOLD = "gold_crypto_trades";
   public static final String OHLCV_1M = "gold_ohlcv_1m";
   public static final String SEQUENCE_GAPS = "control_sequence_gaps";
+  public static final String DLQ_ARCHIVE = "silver_dlq_trades_archive";
+
+  /** Old DLQ rows moved out of the DLQ by the maintenance job; the DLQ's columns, kept forever. */
+  public static TableDef dlqArchive() {
+    TableDef dlq = dlq();
+    return new TableDef(DLQ_ARCHIVE, dlq.schema(), s -> PartitionSpec.builderFor(s).identity("dlq_date").build(),
+        properties("dlq", null, null));
+  }
+
+  /** Every table of the lake that exists for these exchanges, in the order maintenance visits them. */
+  public static List<TableDef> all(List<Exchange> exchanges) {
+    List<TableDef> tables = new ArrayList<>();
+    exchanges.forEach(e -> tables.add(bronze(e)));
+    exchanges.forEach(e -> tables.add(silver(e)));
+    tables.addAll(List.of(dlq(), dlqArchive(), gold(), ohlcv1m(), sequenceGaps()));
+    return tables;
+  }
 
   /** Every exchange's trades once per (exchange, symbol, trade_id), by UTC hour of the trade. */
   public static TableDef gold() {
@@ -124,7 +143,7 @@ public final class Tables {
     return new TableDef(GOLD, new Schema(columns),
         s -> PartitionSpec.builderFor(s).identity("exchange_date").identity("exchange_hour").build(),
         s -> SortOrder.builderFor(s).asc("timestamp").asc("trade_id").build(),
-        properties("gold", null));
+        properties("gold", null, null));
   }
 
   /** One-minute bars per (exchange, symbol), from the de-duplicated trades. */
@@ -144,7 +163,7 @@ public final class Tables {
         optional(12, "vwap", Types.DecimalType.of(38, 18), "quote_volume / volume, in double precision"));
     return new TableDef(OHLCV_1M, schema, s -> PartitionSpec.builderFor(s).day("minute", "bar_date").build(),
         s -> SortOrder.builderFor(s).asc("exchange").asc("symbol").asc("minute").build(),
-        properties("gold", null));
+        properties("gold", null, null));
   }
 
   /** Missing trade-id ranges per (exchange, symbol); one row per gap, however often it is looked for. */
@@ -160,16 +179,17 @@ public final class Tables {
         optional(8, "after_timestamp", Types.TimestampType.withZone(), "trade time of the trade after the gap"),
         optional(9, "detected_at", Types.TimestampType.withZone()));
     return new TableDef(SEQUENCE_GAPS, schema, s -> PartitionSpec.builderFor(s).identity("exchange").build(),
-        properties("control", null));
+        properties("control", null, null));
   }
 
   /** Properties every table shares, plus its layer and retention. */
-  static Map<String, String> properties(String layer, Integer retentionDays) {
+  static Map<String, String> properties(String layer, Integer retentionDays, String retentionColumn) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("format-version", "2");
     props.put(LAYER, layer);
     if (retentionDays != null) {
       props.put(RETENTION_DAYS, String.valueOf(retentionDays));
+      props.put(RETENTION_COLUMN, retentionColumn);
     }
     // Streaming appends are already grouped by partition; a shuffle per micro-batch would only cost time.
     props.put("write.distribution-mode", "none");

@@ -1,0 +1,71 @@
+package io.cryptolake.jobs;
+
+import io.cryptolake.jobs.options.DurationConverter;
+import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import io.cryptolake.maintain.MaintainOptions;
+import io.cryptolake.maintain.TableMaintenance;
+import io.cryptolake.schemas.Exchange;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code maintain} (batch): retention, DLQ archive, snapshot expiry, compaction, orphan files, per table. */
+@Command(name = "maintain", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Per table of the lake: deletes rows past its retention (bronze 7 days, silver 30, DLQ 90, gold",
+        "kept; by whole UTC days), optionally moves old DLQ rows to silver_dlq_trades_archive first, compacts small",
+        "files, expires old snapshots and removes orphan files. Safe while the streaming jobs write."})
+public final class MaintainJob implements Callable<Integer> {
+  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken", description = "(default ${DEFAULT-VALUE})")
+  List<String> exchanges;
+
+  @Option(names = "--retention", description = "Override a table's retention in days, e.g. bronze_binance_trades=14.")
+  Map<String, Integer> retention = new LinkedHashMap<>();
+
+  @Option(names = "--archive-dlq-after", description = "Move DLQ rows older than this many days to the archive.")
+  Integer archiveDlqAfterDays;
+
+  @Option(names = "--expire-older-than", defaultValue = "1d", converter = DurationConverter.class,
+      description = "Expire snapshots older than this; streaming readers must have read them by then (default ${DEFAULT-VALUE}).")
+  Duration expireOlderThan;
+
+  @Option(names = "--retain-last", defaultValue = "100", description = "Snapshots always kept (default ${DEFAULT-VALUE}).")
+  int retainLast;
+
+  @Option(names = "--compact", negatable = true, defaultValue = "true",
+      description = "Compact small files (default: yes; --no-compact skips it).")
+  boolean compact;
+
+  @Option(names = "--min-input-files", defaultValue = "5",
+      description = "Compact a partition once it has this many small files (default ${DEFAULT-VALUE}).")
+  int minInputFiles;
+
+  @Option(names = "--orphans-older-than", defaultValue = "3d", converter = DurationConverter.class,
+      description = "Only files this old can be orphans; younger ones may belong to a running commit (default ${DEFAULT-VALUE}).")
+  Duration orphansOlderThan;
+
+  @Mixin LakeOptions lake;
+
+  @Override
+  public Integer call() {
+    LakeConfig lakeConfig = lake.toConfig();
+    SparkSession spark = LakeSession.forJob("maintain", lakeConfig);
+    var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(
+        exchanges.stream().map(Exchange::fromId).toList(), retention, archiveDlqAfterDays, expireOlderThan,
+        retainLast, compact, minInputFiles, orphansOlderThan));
+    TableMaintenance.print(reports, System.out);
+    spark.stop();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    JobRunner.exit(new MaintainJob(), args);
+  }
+}

@@ -1,0 +1,23 @@
+package io.cryptolake.maintain;
+
+import io.cryptolake.schemas.Exchange;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the maintenance job does. Retention comes from each table's {@code cryptolake.retention-days}
+ * property unless overridden here (table name to days). Snapshots older than {@code expireOlderThan} are
+ * expired, keeping the last {@code retainLast}; tables are compacted when a partition has at least
+ * {@code minInputFiles} small files; files no snapshot references and older than {@code orphanOlderThan}
+ * are removed. With {@code archiveDlqAfterDays}, DLQ rows older than that move to the archive table first.
+ */
+public record MaintainOptions(List<Exchange> exchanges, Map<String, Integer> retentionDays,
+    Integer archiveDlqAfterDays, Duration expireOlderThan, int retainLast, boolean compact, int minInputFiles,
+    Duration orphanOlderThan) {
+
+  public static MaintainOptions defaults() {
+    return new MaintainOptions(List.of(Exchange.values()), Map.of(), null, Duration.ofDays(1), 100, true, 5,
+        Duration.ofDays(3));
+  }
+}

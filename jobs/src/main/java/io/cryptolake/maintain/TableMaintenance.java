@@ -1,0 +1,143 @@
+package io.cryptolake.maintain;
+
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.TableDef;
+import io.cryptolake.lake.Tables;
+import java.io.PrintStream;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Type;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Table hygiene with Iceberg's own procedures, safe while the streaming jobs write: retention deletes are cut
+ * at a day boundary (whole partitions, metadata-only where the partitioning allows) and touch only old data,
+ * which no streaming append adds; compaction and snapshot expiry commit as their own snapshots, which
+ * streaming readers skip; orphan removal only considers files older than a few days.
+ */
+public final class TableMaintenance {
+  private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+
+  private TableMaintenance() {}
+
+  /** What was done to one table. */
+  public record TableReport(String table, Integer retentionDays, long rowsDeleted, long rowsArchived,
+      long expiredFilesDeleted, long filesBefore, long filesAfter, long orphansRemoved) {}
+
+  public static List<TableReport> run(SparkSession spark, LakeConfig lake, MaintainOptions options) {
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    List<TableReport> reports = new ArrayList<>();
+    for (TableDef def : Tables.all(options.exchanges())) {
+      if (catalog.exists(def.name())) {
+        reports.add(maintain(spark, lake, catalog, def, options));
+      }
+    }
+    return reports;
+  }
+
+  private static TableReport maintain(SparkSession spark, LakeConfig lake, LakeCatalog catalog, TableDef def,
+      MaintainOptions options) {
+    Table table = catalog.load(def.name());
+    String name = lake.qualified(def.name());
+    String procedures = lake.catalogName() + ".system";
+    String id = lake.namespace() + "." + def.name();
+    long archived = 0;
+    if (def.name().equals(Tables.DLQ) && options.archiveDlqAfterDays() != null) {
+      archived = archiveDlq(spark, lake, catalog, options.archiveDlqAfterDays());
+    }
+    Integer days = options.retentionDays().containsKey(def.name()) ? options.retentionDays().get(def.name())
+        : retentionDays(table);
+    long deleted = 0;
+    if (days != null) {
+      long before = totalRecords(table);
+      spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days));
+      deleted = before - totalRecords(table);
+    }
+    long filesBefore = dataFiles(table);
+    if (options.compact() && filesBefore > 1) {
+      spark.sql("CALL " + procedures + ".rewrite_data_files(table => '" + id + "', options => map("
+          + "'min-input-files', '" + options.minInputFiles() + "', 'partial-progress.enabled', 'true'))");
+      spark.sql("CALL " + procedures + ".rewrite_manifests(table => '" + id + "')");
+    }
+    long filesAfter = dataFiles(table);
+    Row expired = spark.sql("CALL " + procedures + ".expire_snapshots(table => '" + id + "', older_than => TIMESTAMP '"
+        + Timestamp.from(Instant.now().minus(options.expireOlderThan())) + "', retain_last => "
+        + options.retainLast() + ")").first();
+    long orphans = spark.sql("CALL " + procedures + ".remove_orphan_files(table => '" + id + "', older_than => TIMESTAMP '"
+        + Timestamp.from(Instant.now().minus(options.orphanOlderThan())) + "')").count();
+    TableReport report = new TableReport(name, days, deleted, archived, countOf(expired), filesBefore, filesAfter,
+        orphans);
+    LOG.info("maintained {}", report);
+    return report;
+  }
+
+  /** Moves DLQ rows older than the threshold into the archive (rows it already has are not copied twice). */
+  private static long archiveDlq(SparkSession spark, LakeConfig lake, LakeCatalog catalog, int afterDays) {
+    catalog.ensure(Tables.dlqArchive());
+    String dlq = lake.qualified(Tables.DLQ);
+    String archive = lake.qualified(Tables.DLQ_ARCHIVE);
+    String old = "dlq_date < DATE '" + LocalDate.now(ZoneOffset.UTC).minusDays(afterDays) + "'";
+    long before = totalRecords(catalog.load(Tables.DLQ_ARCHIVE));
+    spark.sql("MERGE INTO " + archive + " a USING (SELECT * FROM " + dlq + " WHERE " + old + ") d "
+        + "ON a.bronze_source = d.bronze_source AND a.kafka_topic = d.kafka_topic "
+        + "AND a.kafka_partition = d.kafka_partition AND a.kafka_offset = d.kafka_offset "
+        + "WHEN NOT MATCHED THEN INSERT *");
+    spark.sql("DELETE FROM " + dlq + " WHERE " + old);
+    return totalRecords(catalog.load(Tables.DLQ_ARCHIVE)) - before;
+  }
+
+  /** Rows older than {@code days} whole days before today (UTC), on the table's retention column. */
+  static String olderThan(Table table, int days) {
+    String column = table.properties().get(Tables.RETENTION_COLUMN);
+    LocalDate cutoff = LocalDate.now(ZoneOffset.UTC).minusDays(days);
+    Type type = table.schema().findType(column);
+    return column + (type.typeId() == Type.TypeID.DATE ? " < DATE '" + cutoff + "'"
+        : " < TIMESTAMP '" + cutoff + " 00:00:00'");
+  }
+
+  private static Integer retentionDays(Table table) {
+    String days = table.properties().get(Tables.RETENTION_DAYS);
+    return days == null ? null : Integer.valueOf(days);
+  }
+
+  private static long totalRecords(Table table) {
+    table.refresh();
+    return table.currentSnapshot() == null ? 0
+        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+  }
+
+  private static long dataFiles(Table table) {
+    table.refresh();
+    return table.currentSnapshot() == null ? 0
+        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-data-files", "0"));
+  }
+
+  private static long countOf(Row procedureResult) {
+    long total = 0;
+    for (int i = 0; i < procedureResult.length(); i++) {
+      if (procedureResult.get(i) instanceof Long n && procedureResult.schema().fields()[i].name().contains("count")) {
+        total += n;
+      }
+    }
+    return total;
+  }
+
+  public static void print(List<TableReport> reports, PrintStream out) {
+    out.printf("  %-46s %9s %10s %9s %13s %12s %14s %8s%n", "table", "retention", "deleted", "archived",
+        "data files", "compacted to", "expired files", "orphans");
+    for (TableReport r : reports) {
+      out.printf("  %-46s %9s %,10d %,9d %,13d %,12d %,14d %,8d%n", r.table(),
+          r.retentionDays() == null ? "forever" : r.retentionDays() + " d", r.rowsDeleted(), r.rowsArchived(),
+          r.filesBefore(), r.filesAfter(), r.expiredFilesDeleted(), r.orphansRemoved());
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.cryptolake.maintain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.bronze.BronzeConfig;
+import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.localstack.TopicReader;
+import io.cryptolake.producers.synthetic.Manifest;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.testing.Produced;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+
+class TableMaintenanceTest {
+  private static final String HAND = "hand-made";
+
+  @Test
+  void retentionDeletesExactlyTheOldRowsAndCompactionKeepsEveryOtherRowWhileBronzeAppends() throws Exception {
+    Lake lake = TestLake.lake("maintain", Storage.LOCAL);
+    String table = lake.config().qualified(Tables.bronzeName(Exchange.BINANCE));
+    new LakeCatalog(TestLake.spark(), lake.config()).ensure(Tables.bronze(Exchange.BINANCE));
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    int[] ages = {0, 3, 7, 8, 30};
+    long offset = 0;
+    for (int batch = 0; batch < 4; batch++) {
+      List<Row> rows = new ArrayList<>();
+      for (int age : ages) {
+        for (int i = 0; i < 25; i++) {
+          rows.add(handRow(offset++, today.minusDays(age)));
+        }
+      }
+      TestLake.spark().createDataFrame(rows, TestLake.spark().table(table).schema()).writeTo(table).append();
+    }
+    Map<String, String> keptBefore = handRows(table, "ingestion_date >= DATE '" + today.minusDays(7) + "'");
+    assertEquals(4 * 3 * 25, keptBefore.size());
+
+    // A bronze stream keeps appending to the same table while maintenance runs.
+    String topic = "maintain.binance";
+    CompletableFuture<Manifest> producing = CompletableFuture.supplyAsync(() -> Produced.send(
+        Produced.config(Map.of(Exchange.BINANCE, topic)).withExchanges(List.of(Exchange.BINANCE)).withCount(3_000)
+            .withRate(600)));
+    StreamingQuery bronze = BronzeStream.start(TestLake.spark(), lake.config(), new BronzeConfig(Exchange.BINANCE,
+        TestLake.servers().config().kafkaBootstrap(), topic, "earliest", 200, true, lake.stream("300 milliseconds")));
+
+    List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(),
+        new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), null, java.time.Duration.ofDays(1), 100, true, 2,
+            java.time.Duration.ofDays(3)));
+
+    producing.join();
+    bronze.processAllAvailable();
+    bronze.stop();
+
+    TableMaintenance.TableReport report = reports.stream().filter(r -> r.table().equals(table)).findFirst().orElseThrow();
+    assertEquals(4 * 2 * 25, report.rowsDeleted(), "rows of 8 and 30 days ago, and nothing else");
+    assertTrue(report.filesAfter() < report.filesBefore(), report.toString());
+    assertEquals(0, TestLake.spark().table(table).where("kafka_topic = '" + HAND + "' AND ingestion_date < DATE '"
+        + today.minusDays(7) + "'").count());
+    assertEquals(keptBefore, handRows(table, "true"), "every kept row is identical after compaction");
+    long streamed = TestLake.spark().table(table).where("kafka_topic = '" + topic + "'").count();
+    assertEquals(TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topic), streamed,
+        "the stream lost nothing and doubled nothing while maintenance ran");
+    assertEquals(streamed, TestLake.spark().table(table).where("kafka_topic = '" + topic + "'")
+        .select("kafka_partition", "kafka_offset").distinct().count());
+  }
+
+  private static Row handRow(long offset, LocalDate day) {
+    Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(offset);
+    return RowFactory.create(("payload-" + offset).getBytes(), "BTCUSDT", HAND, 0, offset, Timestamp.from(at),
+        Timestamp.from(at), Date.valueOf(day));
+  }
+
+  /** The hand-made rows, offset to their content. */
+  private static Map<String, String> handRows(String table, String where) {
+    Map<String, String> rows = new TreeMap<>();
+    for (Row r : TestLake.spark().table(table).where("kafka_topic = '" + HAND + "' AND " + where).collectAsList()) {
+      rows.put(String.valueOf((Long) r.getAs("kafka_offset")), Arrays.toString((byte[]) r.getAs("raw_bytes")) + " "
+          + r.getAs("kafka_timestamp") + " " + r.getAs("ingestion_date"));
+    }
+    return rows;
+  }
+}
