@@ -78,6 +78,43 @@ class DlqReplayTest {
     assertTrue(Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.BINANCE), null, null).ok());
   }
 
+  /** The replay updates the DLQ while a silver job keeps appending to it: no commit lost, reconcile passes. */
+  @Test
+  void aReplayWhileSilverKeepsWritingToTheDlqLosesNothing() throws Exception {
+    Lake lake = TestLake.lake("replay_concurrent", Storage.LOCAL);
+    String topic = "replay_concurrent.binance";
+    var produce = Produced.config(Map.of(Exchange.BINANCE, topic)).withExchanges(List.of(Exchange.BINANCE))
+        .withFaults(SyntheticConfig.spreadFaults(0.2));
+    Manifest old = Produced.send(produce.withCount(1_000).withSpreadOver(Duration.ofHours(2)).withSeed(31));
+    Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, topic, 100_000);
+    runSilver(lake, STRICT);
+    long injectedTooOld = old.exchanges().get("binance").faults().getOrDefault("OLD_TIMESTAMP", 0L);
+    long rejectedByTheStrictRule = dlqRows(lake, "error_reason = 'timestamp_too_old'") - injectedTooOld;
+
+    // New trades keep flowing through bronze and silver (with the strict rule) while the replay runs.
+    java.util.concurrent.CompletableFuture<Manifest> more = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> Produced.send(produce.withCount(3_000).withRate(500).withSeed(32)));
+    StreamingQuery bronze = io.cryptolake.bronze.BronzeStream.start(TestLake.spark(), lake.config(),
+        new io.cryptolake.bronze.BronzeConfig(Exchange.BINANCE, TestLake.servers().config().kafkaBootstrap(), topic,
+            "earliest", 200, true, lake.stream("300 milliseconds")));
+    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(),
+        Pipeline.silver(lake, Exchange.BINANCE, STRICT, Duration.ofSeconds(20)));
+    ReplayResult replay = DlqReplay.run(TestLake.spark(), lake.config(),
+        options(false, List.of("timestamp_too_old"), null, null, null));
+    Manifest newer = more.join();
+    bronze.processAllAvailable();
+    bronze.stop();
+    silver.processAllAvailable();
+    silver.stop();
+
+    assertEquals(rejectedByTheStrictRule, replay.resolved());
+    Reconciliation.Result reconcile = Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.BINANCE),
+        null, null);
+    assertTrue(reconcile.ok(), reconcile.toString());
+    assertEquals(old.totalSent() + newer.totalSent(),
+        reconcile.of(Exchange.BINANCE).silver() + reconcile.of(Exchange.BINANCE).dlq());
+  }
+
   @Test
   void filtersSelectExactlyTheRequestedReasonsTypesAndDates() throws Exception {
     Lake lake = TestLake.lake("replay_filters", Storage.LOCAL);
