@@ -82,6 +82,39 @@ class TableMaintenanceTest {
         .select("kafka_partition", "kafka_offset").distinct().count());
   }
 
+  /** DLQ rows older than the archive age move to the archive once, with every column; younger ones stay. */
+  @Test
+  void oldDlqRowsMoveToTheArchiveOnce() throws Exception {
+    Lake lake = TestLake.lake("maintain_archive", Storage.LOCAL);
+    new LakeCatalog(TestLake.spark(), lake.config()).ensure(Tables.dlq());
+    String dlq = lake.config().qualified(Tables.DLQ);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    List<Row> rows = new ArrayList<>();
+    int[] ages = {0, 29, 30, 31, 60};
+    for (int i = 0; i < ages.length * 10; i++) {
+      LocalDate day = today.minusDays(ages[i % ages.length]);
+      Timestamp at = Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+      rows.add(RowFactory.create(new byte[] {1, (byte) i}, "price_not_numeric", List.of("price_not_numeric"),
+          "price_validation", at, "bronze_binance_trades", "t", 0, (long) i, 3, Date.valueOf(day), 0, null, null, at,
+          at));
+    }
+    TestLake.spark().createDataFrame(rows, TestLake.spark().table(dlq).schema()).writeTo(dlq).append();
+    MaintainOptions archiveAfter30 = new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), 30,
+        java.time.Duration.ofDays(1), 100, false, 5, java.time.Duration.ofDays(3));
+
+    List<TableMaintenance.TableReport> first = TableMaintenance.run(TestLake.spark(), lake.config(), archiveAfter30);
+    String archive = lake.config().qualified(Tables.DLQ_ARCHIVE);
+    assertEquals(20, first.stream().filter(r -> r.table().equals(dlq)).findFirst().orElseThrow().rowsArchived(),
+        "31 and 60 days old: 10 rows each");
+    assertEquals(30, TestLake.spark().table(dlq).count(), "0, 29 and 30 days old stay");
+    assertEquals(20, TestLake.spark().table(archive).where("dlq_date < DATE '" + today.minusDays(30) + "'").count());
+    assertEquals(TestLake.spark().table(archive).count(),
+        TestLake.spark().table(archive).select("kafka_offset").distinct().count());
+
+    TableMaintenance.run(TestLake.spark(), lake.config(), archiveAfter30);
+    assertEquals(20, TestLake.spark().table(archive).count(), "a second run archives nothing twice");
+  }
+
   private static Row handRow(long offset, LocalDate day) {
     Instant at = day.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(offset);
     return RowFactory.create(("payload-" + offset).getBytes(), "BTCUSDT", HAND, 0, offset, Timestamp.from(at),
