@@ -10,10 +10,12 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test servers produce reconcile gaps replay maintain clean $(addprefix submit-,$(JOBS))
+.PHONY: help build run test servers produce cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
+  $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-24s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+( [a-zA-Z_-]+)*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
+	  '{ n = split($$1, t, " "); name = t[1]; if (n > 1) sub(/-.*/, "-<job>", name); printf "  make %-24s %s\n", name, $$2 }'
 
 build: ## Build every module and the spark-submit jar (jobs/target/cryptolake-jobs.jar), no tests
 	$(MVN) -DskipTests install
@@ -30,25 +32,42 @@ servers: build ## Start Kafka, the S3 API and the Schema Registry in the foregro
 produce: build ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.synthetic.SyntheticProducerCli $(ARGS)
 
-submit-bronze-binance: build ## Submit bronze-binance (spark-submit/bronze-binance.sh $(ARGS))
-submit-bronze-kraken: build ## Submit bronze-kraken (spark-submit/bronze-kraken.sh $(ARGS))
-submit-silver-binance: build ## Submit silver-binance (spark-submit/silver-binance.sh $(ARGS))
-submit-silver-kraken: build ## Submit silver-kraken (spark-submit/silver-kraken.sh $(ARGS))
-submit-gold: build ## Submit gold, with its 1-minute bars (spark-submit/gold.sh $(ARGS))
+cluster-up: build ## Start the local servers, a Spark master (UI :8080) and two workers, in the background
+	bin/cluster up
+
+cluster-down: ## Stop the jobs, the workers, the master and the servers; nothing is left running
+	bin/cluster down
+
+status: ## Servers, Spark applications and their state (Master UI JSON), last batch per job
+	bin/cluster status
+
+submit-all: $(addprefix submit-,$(JOBS)) ## Submit all five streaming jobs to the local cluster
+
+submit-bronze-binance: ## Submit bronze-binance to the local cluster (spark-submit/bronze-binance.sh $(ARGS))
+submit-bronze-kraken: ## Submit bronze-kraken to the local cluster
+submit-silver-binance: ## Submit silver-binance to the local cluster
+submit-silver-kraken: ## Submit silver-kraken to the local cluster
+submit-gold: ## Submit gold, with its 1-minute bars, to the local cluster
 $(addprefix submit-,$(JOBS)):
-	spark-submit/$(@:submit-%=%).sh $(ARGS)
+	bin/cluster submit $(@:submit-%=%) $(ARGS)
 
-reconcile: build ## Check every bronze offset is in exactly one of silver or the DLQ (ARGS="--from 2026-11-21T00:00:00Z")
-	spark-submit/reconcile.sh $(ARGS)
+stop-bronze-binance stop-bronze-kraken stop-silver-binance stop-silver-kraken stop-gold: ## stop-<job>: SIGTERM, the job stops after its current batch
+	bin/cluster stop $(@:stop-%=%)
 
-gaps: build ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--from ... --to ...")
-	spark-submit/gaps.sh $(ARGS)
+logs-bronze-binance logs-bronze-kraken logs-silver-binance logs-silver-kraken logs-gold: ## logs-<job>: follow a job's log
+	bin/cluster logs $(@:logs-%=%)
 
-replay: build ## Replay DLQ rows with today's rules (ARGS="--reasons timestamp_too_old --dry-run")
-	spark-submit/dlq-replay.sh $(ARGS)
+reconcile: ## Check every record is accounted for: bronze, silver, DLQ, gold (ARGS="--from 2026-11-21T00:00:00Z")
+	bin/cluster batch reconcile $(ARGS)
 
-maintain: build ## Retention, compaction, snapshot expiry, orphan files for every table (ARGS="--archive-dlq-after 30")
-	spark-submit/maintain.sh $(ARGS)
+gaps: ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--from ... --to ...")
+	bin/cluster batch gaps $(ARGS)
+
+replay: ## Replay DLQ rows with today's rules (ARGS="--reasons timestamp_too_old --dry-run")
+	bin/cluster batch dlq-replay $(ARGS)
+
+maintain: ## Retention, compaction, snapshot expiry, orphan files for every table (ARGS="--archive-dlq-after 30")
+	bin/cluster batch maintain $(ARGS)
 
 clean: ## Remove build output and local data
 	$(MVN) clean

@@ -5,7 +5,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -42,8 +41,12 @@ public final class LakeCatalog {
           .create();
       LOG.info("created table {} at {}", lake.qualified(def.name()), table.location());
       return table;
-    } catch (AlreadyExistsException createdMeanwhile) {
-      return catalog.loadTable(id);
+    } catch (RuntimeException raced) {
+      // Another job created it first (JDBC catalogs may report that as a constraint violation).
+      if (catalog.tableExists(id)) {
+        return catalog.loadTable(id);
+      }
+      throw raced;
     }
   }
 
@@ -59,8 +62,11 @@ public final class LakeCatalog {
     if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(Namespace.of(lake.namespace()))) {
       try {
         namespaces.createNamespace(Namespace.of(lake.namespace()));
-      } catch (AlreadyExistsException createdMeanwhile) {
-        // Another job created it first.
+      } catch (RuntimeException raced) {
+        // Another job created it first (JDBC catalogs may report that as a constraint violation).
+        if (!namespaces.namespaceExists(Namespace.of(lake.namespace()))) {
+          throw raced;
+        }
       }
     }
   }

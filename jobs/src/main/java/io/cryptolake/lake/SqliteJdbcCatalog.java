@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
+import org.apache.iceberg.jdbc.UncheckedSQLException;
 
 /**
  * Iceberg's JDBC catalog, safe on SQLite with several writers. Iceberg 1.10's {@code JdbcCatalog.initialize}
@@ -25,6 +26,19 @@ import org.apache.iceberg.jdbc.JdbcClientPool;
 public final class SqliteJdbcCatalog extends JdbcCatalog {
   public SqliteJdbcCatalog() {
     super(null, props -> new Pool(props.get(CatalogProperties.URI), props), true);
+  }
+
+  /**
+   * Several jobs starting at once on a new catalog race in Iceberg's one-time schema setup (two of them add
+   * the same column); the loser finds the work done when it looks again.
+   */
+  @Override
+  public void initialize(String name, Map<String, String> properties) {
+    try {
+      super.initialize(name, properties);
+    } catch (UncheckedSQLException raced) {
+      super.initialize(name, properties);
+    }
   }
 
   /** A JDBC pool whose connections close the metadata result sets each action leaves open. */

@@ -41,11 +41,12 @@ public final class QuerySupervisor {
     int inARow = 0;
     while (!stopping) {
       long startedAt = System.nanoTime();
-      current = starter.get();
       try {
+        // Starting can fail too (the catalog or S3 unreachable): that is retried like a failed query.
+        current = starter.get();
         current.awaitTermination();
         return 0;
-      } catch (StreamingQueryException e) {
+      } catch (StreamingQueryException | RuntimeException e) {
         if (stopping) {
           return 0;
         }
@@ -55,11 +56,12 @@ public final class QuerySupervisor {
         }
         inARow++;
         restarts++;
+        String name = current == null ? "the query" : current.name();
         if (inARow > policy.maxConsecutiveRestarts()) {
-          LOG.error("{} failed {} times in a row; giving up", current.name(), inARow, e);
+          LOG.error("{} failed {} times in a row; giving up", name, inARow, e);
           return 1;
         }
-        LOG.warn("{} failed; restarting from its checkpoint in {} s (restart {} in a row): {}", current.name(),
+        LOG.warn("{} failed; restarting from its checkpoint in {} s (restart {} in a row): {}", name,
             backoff.toSeconds(), inARow, rootMessage(e));
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(policy.maxBackoff()) > 0 ? policy.maxBackoff()
