@@ -110,6 +110,12 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println("  catalog      " + lake.catalogUri() + "  (Iceberg JDBC catalog, namespace " + lake.namespace() + ")");
     out.println("  server logs  " + dataDir.resolve("servers"));
     out.println();
+    out.println("== Next");
+    out.println("  make cluster-up && make submit-all   the same jobs on a local Spark cluster (Master UI http://127.0.0.1:8080)");
+    out.println("  make produce ARGS=--help             more trades, other rates, other faults");
+    out.println("  make reconcile / make replay / make maintain / make gaps   (make help lists all)");
+    out.println("  docs/architecture.md, docs/operations.md, docs/troubleshooting.md");
+    out.println();
     out.println(ok() ? "Result: OK, every record accounted for"
         : "Result: FAILED" + (bronzeComplete() ? "" : ", bronze does not match Kafka")
             + (reconcile.ok() ? "" : ", reconcile found violations")
