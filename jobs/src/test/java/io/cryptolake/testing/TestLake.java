@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * The one Spark session and the one set of local servers of a test run, and fresh, isolated lakes on them:
@@ -37,6 +38,20 @@ public final class TestLake {
       LakeSession.useS3Credentials(spark, servers.config().s3AccessKey(), servers.config().s3SecretKey());
     }
     return spark;
+  }
+
+  /** Stops whatever streaming query a test left running; does not start Spark for tests that never used it. */
+  public static synchronized void stopActiveQueries() {
+    if (spark == null) {
+      return;
+    }
+    for (StreamingQuery query : spark.streams().active()) {
+      try {
+        query.stop();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("query " + query.name() + " did not stop", e);
+      }
+    }
   }
 
   /** Where a lake's tables and checkpoints go. */
