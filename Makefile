@@ -10,7 +10,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test servers produce cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
+.PHONY: help build run test tools monitor servers produce cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -23,8 +23,18 @@ build: ## Build every module and the spark-submit jar (jobs/target/cryptolake-jo
 run: build ## Run the whole pipeline on embedded servers and print a summary (ARGS="--count 20000")
 	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(EMBEDDED_CP)" io.cryptolake.embedded.EmbeddedRunCli $(ARGS)
 
-test: ## Run every test against real local servers and a real Spark session
+test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
+
+tools: ## Install what the tests need beyond Maven: promtool (Debian's prometheus package), if missing
+	@command -v promtool >/dev/null || { \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's prometheus package for promtool"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
+monitor: tools ## Run Prometheus (:9090) on the local cluster's jobs with the alert rules (Ctrl-C stops it)
+	prometheus --config.file=monitoring/prometheus.yml --storage.tsdb.path=data/prometheus \
+	  --web.listen-address=127.0.0.1:$$(sed -n 's/^CRYPTOLAKE_PROMETHEUS_PORT=//p' config/local.env)
 
 servers: build ## Start Kafka, the S3 API and the Schema Registry in the foreground (Ctrl-C stops them)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.localstack.LocalServersCli $(ARGS)

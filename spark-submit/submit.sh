@@ -10,6 +10,8 @@
 #   CRYPTOLAKE_JOBS_JAR     the jobs jar                    (jobs/target/cryptolake-jobs.jar)
 #   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
 #   CRYPTOLAKE_LOG4J2       logging configuration            (spark-submit/log4j2.properties)
+#   CRYPTOLAKE_LOG_FORMAT   text or json (Spark's structured JSON layout, one object per line)   (text)
+#   CRYPTOLAKE_UI_PORT_<JOB> the driver UI and /metrics/prometheus port of a streaming job (config/local.env)
 set -euo pipefail
 job="$1"; main_class="$2"; shift 2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +21,13 @@ if [[ ! -f "$jar" ]]; then
   exit 2
 fi
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-log_config="-Dlog4j2.configurationFile=${CRYPTOLAKE_LOG4J2:-$root/spark-submit/log4j2.properties}"
+log_format="${CRYPTOLAKE_LOG_FORMAT:-text}"
+[[ "$log_format" == text || "$log_format" == json ]] || { echo "submit: CRYPTOLAKE_LOG_FORMAT must be text or json, not '$log_format'" >&2; exit 2; }
+log_file="${CRYPTOLAKE_LOG4J2:-$root/spark-submit/log4j2.properties}"
+log_config="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
+# A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
+ui_var="CRYPTOLAKE_UI_PORT_$(tr 'a-z-' 'A-Z_' <<< "$job")"
+ui_port="${!ui_var:-$(sed -n "s/^$ui_var=//p" "$root/config/local.env")}"
 
 args=(
   --name "$job"
@@ -33,6 +41,8 @@ args=(
   --driver-java-options "$log_config"
   --conf "spark.executor.extraJavaOptions=$log_config"
 )
+[[ -n "$ui_port" ]] && args+=(--conf "spark.ui.port=$ui_port" --conf "spark.port.maxRetries=0")
+[[ "$log_format" == json ]] && args+=(--conf "spark.log.structuredLogging.enabled=true")
 # shellcheck disable=SC2206
 extra=(${CRYPTOLAKE_SPARK_CONF:-})
 
@@ -48,5 +58,6 @@ fi
 # Without a distribution, run SparkSubmit on the Maven-assembled runtime; the driver JVM is this one, so it
 # gets the module options Spark's launcher would add.
 read -r -a opens < "$root/spark-submit/java17-options"
-exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "$log_config" -cp "$runtime/jars/*" \
+exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "-Dlog4j2.configurationFile=$log_file" \
+  "-Dcryptolake.log.format=$log_format" -cp "$runtime/jars/*" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$jar" "$@"

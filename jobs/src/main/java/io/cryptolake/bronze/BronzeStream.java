@@ -7,12 +7,12 @@ import static org.apache.spark.sql.functions.to_date;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Freshness;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * Kafka to the exchange's bronze table, value bytes untouched, with the Kafka metadata. Exactly once: the
@@ -34,11 +34,11 @@ public final class BronzeStream {
         .option("failOnDataLoss", config.failOnDataLoss())
         .load();
     try {
-      return toBronzeRows(kafka).writeStream()
+      return Freshness.observe(toBronzeRows(kafka), col("kafka_timestamp")).writeStream()
           .format("iceberg")
           .outputMode("append")
           .queryName(config.jobName())
-          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .trigger(config.stream().trigger())
           .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
           .option("fanout-enabled", "true")
           .toTable(lake.qualified(Tables.bronzeName(config.exchange())));

@@ -1,6 +1,8 @@
 package io.cryptolake.gaps;
 
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,6 +46,7 @@ public final class GapMonitor implements AutoCloseable {
       Map<String, Long> bySeverity = new TreeMap<>();
       result.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
       lastBySeverity.set(bySeverity);
+      JobMetrics.set(LakeMetric.SEQUENCE_GAPS, result.found().size());
       LOG.info("sequence gaps in the last {}: {} {} ({} new)", lookback, result.found().size(), bySeverity,
           result.added());
     } catch (RuntimeException e) {

@@ -28,7 +28,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -75,7 +74,7 @@ public final class GoldStream {
     try {
       return decided.writeStream()
           .queryName(GoldConfig.JOB_NAME)
-          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .trigger(config.stream().trigger())
           .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.JOB_NAME))
           .foreachBatch(new BatchWriter(lake, catalog, statsListener))
           .start();
@@ -137,6 +136,7 @@ public final class GoldStream {
           LOG.warn("gold batch {}: {} rows arrived later than the de-duplication watermark; {} were written "
               + "through, {} were already in gold", batchId, late, lateInserted, late - lateInserted);
         }
+        stats.publish();
         statsListener.accept(stats);
       } finally {
         rows.unpersist();

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -45,7 +44,7 @@ public final class OhlcvStream {
           .format("iceberg")
           .outputMode("append")
           .queryName(GoldConfig.OHLCV_QUERY)
-          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .trigger(config.stream().trigger())
           .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.OHLCV_QUERY))
           .option("fanout-enabled", "true")
           .toTable(lake.qualified(Tables.OHLCV_1M));

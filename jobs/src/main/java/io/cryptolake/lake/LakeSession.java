@@ -1,5 +1,8 @@
 package io.cryptolake.lake;
 
+import io.cryptolake.metrics.IcebergCommitMetrics;
+import io.cryptolake.metrics.LakeMetricsPlugin;
+import io.cryptolake.metrics.QueryProgressMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,6 +40,14 @@ public final class LakeSession {
     // Micro-batches are small: a handful of shuffle partitions beats Spark's default of 200.
     conf.put("spark.sql.shuffle.partitions", "4");
     conf.put("spark.sql.streaming.stopTimeout", "60s");
+    // Metrics (docs/operations.md): the product's own through a plugin, query progress through a listener,
+    // Spark's streaming metrics, all on the driver UI's Prometheus endpoint /metrics/prometheus.
+    conf.put("spark.plugins", LakeMetricsPlugin.class.getName());
+    conf.put("spark.sql.streaming.streamingQueryListeners", QueryProgressMetrics.class.getName());
+    conf.put("spark.sql.streaming.metricsEnabled", "true");
+    conf.put("spark.metrics.namespace", "cryptolake");
+    conf.put("spark.metrics.conf.*.sink.prometheusServlet.class", "org.apache.spark.metrics.sink.PrometheusServlet");
+    conf.put("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
     return conf;
   }
 
@@ -94,6 +105,7 @@ public final class LakeSession {
     conf.put(prefix + ".warehouse", lake.warehouse());
     // Several queries of one session read and write the same tables: always see the latest commit.
     conf.put(prefix + ".cache-enabled", "false");
+    conf.put(prefix + ".metrics-reporter-impl", IcebergCommitMetrics.class.getName());
     return conf;
   }
 

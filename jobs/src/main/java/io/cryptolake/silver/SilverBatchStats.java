@@ -1,5 +1,7 @@
 package io.cryptolake.silver;
 
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -14,6 +16,17 @@ public record SilverBatchStats(String job, long batchId, long valid, Map<String,
 
   public long rowsIn() {
     return valid + invalid();
+  }
+
+  /** Adds the batch to the job's metrics. */
+  public void publish() {
+    JobMetrics.add(LakeMetric.RECORDS_VALID, valid);
+    JobMetrics.add(LakeMetric.RECORDS_INVALID, invalid());
+    JobMetrics.add(LakeMetric.RECORDS_OUT, rowsIn());
+    invalidByType.forEach(JobMetrics::addDlq);
+    if (rowsIn() > 0) {
+      JobMetrics.set(LakeMetric.DLQ_RATE, (double) invalid() / rowsIn());
+    }
   }
 
   /** One log line a person or a log pipeline can read. */

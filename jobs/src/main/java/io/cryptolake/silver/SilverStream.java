@@ -2,15 +2,18 @@ package io.cryptolake.silver;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
 
 import io.cryptolake.lake.BatchCommits;
 import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Freshness;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
 import io.cryptolake.validation.TradeValidator;
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +65,7 @@ public final class SilverStream {
     try {
       return bronze.writeStream()
           .queryName(config.jobName())
-          .trigger(Trigger.ProcessingTime(config.stream().triggerInterval()))
+          .trigger(config.stream().trigger())
           .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
           .foreachBatch(writer)
           .start();
@@ -114,6 +116,7 @@ public final class SilverStream {
               lake.qualified(Tables.DLQ), dlq, writer, batchId, summary);
         }
         LOG.info(stats.logLine());
+        stats.publish();
         statsListener.accept(stats);
       } finally {
         validated.unpersist();
@@ -122,11 +125,15 @@ public final class SilverStream {
 
     private SilverBatchStats stats(Dataset<Row> validated, long batchId) {
       List<Row> counts = validated.groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
-          .agg(count("*").as("n")).collectAsList();
+          .agg(count("*").as("n"), max("kafka_timestamp")).collectAsList();
       long valid = 0;
       Map<String, Long> byReason = new LinkedHashMap<>();
       Map<String, Long> byType = new LinkedHashMap<>();
+      Timestamp newest = null;
       for (Row row : counts) {
+        if (!row.isNullAt(3) && (newest == null || row.getTimestamp(3).after(newest))) {
+          newest = row.getTimestamp(3);
+        }
         String reason = row.getString(0);
         long n = row.getLong(2);
         if (reason == null) {
@@ -136,6 +143,7 @@ public final class SilverStream {
           byType.merge(row.getString(1), n, Long::sum);
         }
       }
+      Freshness.report(job, newest);
       return new SilverBatchStats(job, batchId, valid, byReason, byType);
     }
   }

@@ -1,0 +1,96 @@
+package io.cryptolake.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+
+/**
+ * Turns every query's progress into the job's metrics ({@code spark.sql.streaming.streamingQueryListeners}):
+ * rows in and out, batch duration, Kafka offsets behind latest and the lag. A job with several queries
+ * publishes the slowest batch, the largest lag and the total backlog.
+ */
+public final class QueryProgressMetrics extends StreamingQueryListener {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<UUID, Latest> LATEST = new ConcurrentHashMap<>();
+
+  private record Latest(long batchDurationMs, long offsetsBehind, double lagSeconds) {}
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {}
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    StreamingQueryProgress progress = event.progress();
+    JobMetrics.add(LakeMetric.RECORDS_IN, progress.numInputRows());
+    if (progress.sink().numOutputRows() > 0) {
+      JobMetrics.add(LakeMetric.RECORDS_OUT, progress.sink().numOutputRows());
+    }
+    LATEST.put(progress.id(), new Latest(progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress)));
+    publish();
+  }
+
+  @Override
+  public void onQueryIdle(QueryIdleEvent event) {
+    LATEST.computeIfPresent(event.id(), (id, latest) -> new Latest(latest.batchDurationMs(), 0, 0));
+    publish();
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {
+    LATEST.remove(event.id());
+    publish();
+  }
+
+  private static void publish() {
+    JobMetrics.set(LakeMetric.BATCH_DURATION_MS,
+        LATEST.values().stream().mapToLong(Latest::batchDurationMs).max().orElse(0));
+    JobMetrics.set(LakeMetric.OFFSETS_BEHIND_LATEST,
+        LATEST.values().stream().mapToLong(Latest::offsetsBehind).sum());
+    JobMetrics.set(LakeMetric.LAG_SECONDS, LATEST.values().stream().mapToDouble(Latest::lagSeconds).max().orElse(0));
+  }
+
+  /**
+   * Kafka sources report the average offsets behind latest per partition at the end of each batch; times the
+   * partitions in the batch's end offsets ({"topic": {"0": 42, ...}}), that is the backlog.
+   */
+  static long offsetsBehind(StreamingQueryProgress progress) {
+    long behind = 0;
+    for (SourceProgress source : progress.sources()) {
+      String avg = source.metrics().get("avgOffsetsBehindLatest");
+      if (avg != null) {
+        behind += Math.round(Double.parseDouble(avg) * partitions(source.endOffset()));
+      }
+    }
+    return behind;
+  }
+
+  private static int partitions(String endOffsetJson) {
+    try {
+      int n = 0;
+      for (JsonNode topic : JSON.readTree(endOffsetJson)) {
+        n += topic.size();
+      }
+      return n;
+    } catch (IOException e) {
+      return 1;
+    }
+  }
+
+  /** Batch end minus the newest record in it; 0 for an empty batch (nothing was waiting). */
+  private static double lagSeconds(StreamingQueryProgress progress) {
+    if (progress.numInputRows() == 0) {
+      return 0;
+    }
+    Instant end = Instant.parse(progress.timestamp()).plusMillis(progress.batchDuration());
+    return Freshness.newest(progress).map(newest -> Math.max(0, Duration.between(newest, end).toMillis() / 1000.0))
+        .orElse(0.0);
+  }
+}
