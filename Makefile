@@ -10,7 +10,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test tools monitor servers produce cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
+.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -41,6 +41,12 @@ servers: build ## Start Kafka, the S3 API and the Schema Registry in the foregro
 
 produce: build ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.synthetic.SyntheticProducerCli $(ARGS)
+
+feed-binance: build ## Live Binance trades into Kafka (needs internet; ARGS="--symbols BTCUSDT,ETHUSDT"; --help lists all)
+	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.exchange.ExchangeProducerCli --exchange binance $(ARGS)
+
+feed-kraken: build ## Live Kraken trades into Kafka (needs internet; ARGS="--symbols BTC/USD,ETH/USD")
+	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.exchange.ExchangeProducerCli --exchange kraken $(ARGS)
 
 cluster-up: build ## Start the local servers, a Spark master (UI :8080) and two workers, in the background
 	bin/cluster up

@@ -1,6 +1,7 @@
 package io.cryptolake.embedded;
 
 import io.cryptolake.gaps.SequenceGaps;
+import io.cryptolake.gold.GoldLatency;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.producers.synthetic.Manifest;
@@ -19,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 /** What the embedded run found in each table, against what Kafka holds; printed as the run's summary. */
 public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map<Exchange, Long> bronzeRows,
     Map<Exchange, Long> silverRows, long goldRows, long duplicatesRemoved, long bars, SequenceGaps.Result gaps,
-    Map<String, Long> gapsBySeverity, Reconciliation.Result reconcile) {
+    Map<String, Long> gapsBySeverity, Reconciliation.Result reconcile, GoldLatency.Percentiles latency) {
 
   public static RunReport collect(SparkSession spark, LakeConfig lake, Manifest manifest,
       ToLongFunction<Exchange> kafkaCount, long duplicatesRemoved, SequenceGaps.Result gaps) {
@@ -37,7 +38,7 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     Map<String, Long> bySeverity = new TreeMap<>();
     gaps.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
     return new RunReport(manifest, kafka, bronze, silver, goldRows, duplicatesRemoved, bars, gaps, bySeverity,
-        reconcile);
+        reconcile, GoldLatency.measure(spark, lake));
   }
 
   /** Every Kafka record is in bronze exactly as many times as Kafka holds it. */
@@ -90,6 +91,8 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.printf("  sequence gaps           %,d %s, in %s%n", gaps.found().size(), gapsBySeverity,
         lake.qualified(Tables.SEQUENCE_GAPS));
     out.println("                          (each faulty record that reached the DLQ leaves its trade id missing in gold)");
+    out.println("  end-to-end latency      " + latency.summary());
+    out.println("                          (trade time to the gold commit holding the trade, from Iceberg's snapshots)");
     out.println();
     out.println("== DLQ by error_reason (expected: what the producer injected)");
     Map<String, Long> expected = manifest.expectedDlqReasons();
@@ -112,6 +115,8 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println();
     out.println("== Next");
     out.println("  make cluster-up && make submit-all   the same jobs on a local Spark cluster (Master UI http://127.0.0.1:8080)");
+    out.println("  metrics                              each cluster job at http://127.0.0.1:4041-4045/metrics/prometheus/;");
+    out.println("                                       make monitor runs Prometheus with the alert rules (monitoring/)");
     out.println("  make produce ARGS=--help             more trades, other rates, other faults");
     out.println("  make reconcile / make replay / make maintain / make gaps   (make help lists all)");
     out.println("  docs/architecture.md, docs/operations.md, docs/troubleshooting.md");

@@ -31,6 +31,10 @@ class EmbeddedPipelineTest {
     assertEquals(report.manifest().expectedDlqReasons(), report.reconcile().dlqByReason());
     assertTrue(summary.contains("Result: OK, every record accounted for"), summary);
     assertTrue(summary.contains("reconcile: PASS"), summary);
+    assertEquals(report.goldRows(), report.latency().rows(), "every gold row has a commit time");
+    assertTrue(report.latency().p50() > 0 && report.latency().p50() <= report.latency().p99()
+        && report.latency().p99() <= report.latency().max(), report.latency().summary());
+    assertTrue(summary.contains("end-to-end latency      p50 "), summary);
     assertTrue(summary.contains(dataDir.resolve("manifest.json").toString()), summary);
     assertEquals(0, ProcessHandle.current().children().count(), "the run stops every server it started");
   }

@@ -65,20 +65,6 @@ public final class LakeSession {
     }
   }
 
-  /**
-   * A session of its own for one row-level operation (MERGE, UPDATE) on a table other writers keep
-   * appending to. Its catalog caches tables, so the operation sees one table version from scan planning to
-   * commit; without that, Iceberg's copy-on-write runtime filter fails with "the table has been concurrently
-   * modified" whenever an append lands in between. The commit itself still validates against the latest
-   * version. Streaming queries keep the uncached catalog of their own session.
-   */
-  public static SparkSession isolatedForRowLevelWrites(SparkSession spark, LakeConfig lake) {
-    SparkSession isolated = spark.newSession();
-    attach(isolated, lake);
-    isolated.conf().set("spark.sql.catalog." + lake.catalogName() + ".cache-enabled", "true");
-    return isolated;
-  }
-
   static Map<String, String> catalogConfig(LakeConfig lake) {
     String prefix = "spark.sql.catalog." + lake.catalogName();
     Map<String, String> conf = new LinkedHashMap<>();

@@ -109,6 +109,13 @@ public final class Tables {
     // The replay updates DLQ rows while both silver jobs append to it: appends never conflict with an update.
     props.put("write.merge.isolation-level", "snapshot");
     props.put("write.update.isolation-level", "snapshot");
+    props.put("write.delete.isolation-level", "snapshot");
+    // Merge-on-read: an update writes delete files instead of rewriting data files. Copy-on-write's runtime
+    // file filter refuses to run when an append lands between its scan and its filter ("the table has been
+    // concurrently modified"), which a silver job appending every few seconds makes routine.
+    props.put("write.merge.mode", "merge-on-read");
+    props.put("write.update.mode", "merge-on-read");
+    props.put("write.delete.mode", "merge-on-read");
     return new TableDef(DLQ, schema,
         s -> PartitionSpec.builderFor(s).identity("dlq_date").identity("bronze_source").identity("error_type").build(),
         props);

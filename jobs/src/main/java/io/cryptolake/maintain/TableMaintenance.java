@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
 import org.apache.spark.sql.Row;
@@ -109,10 +110,15 @@ public final class TableMaintenance {
     return days == null ? null : Integer.valueOf(days);
   }
 
+  /** Rows in the table: the data files' rows less the rows position deletes remove (merge-on-read tables). */
   private static long totalRecords(Table table) {
     table.refresh();
-    return table.currentSnapshot() == null ? 0
-        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+    if (table.currentSnapshot() == null) {
+      return 0;
+    }
+    Map<String, String> summary = table.currentSnapshot().summary();
+    return Long.parseLong(summary.getOrDefault("total-records", "0"))
+        - Long.parseLong(summary.getOrDefault("total-position-deletes", "0"));
   }
 
   private static long dataFiles(Table table) {

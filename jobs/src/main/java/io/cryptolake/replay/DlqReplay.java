@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverTransform;
@@ -34,9 +33,7 @@ public final class DlqReplay {
 
   private DlqReplay() {}
 
-  public static ReplayResult run(SparkSession session, LakeConfig lake, ReplayOptions options) {
-    // Silver may be appending to the DLQ while the replay merges into it.
-    SparkSession spark = LakeSession.isolatedForRowLevelWrites(session, lake);
+  public static ReplayResult run(SparkSession spark, LakeConfig lake, ReplayOptions options) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.dlq());
     Map<String, Long> resolved = new HashMap<>();

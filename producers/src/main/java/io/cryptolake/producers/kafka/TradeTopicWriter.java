@@ -30,6 +30,7 @@ public final class TradeTopicWriter implements AutoCloseable {
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
   public TradeTopicWriter(String bootstrapServers) {
     Properties props = new Properties();
@@ -72,11 +73,17 @@ public final class TradeTopicWriter implements AutoCloseable {
     producer.send(record, (metadata, error) -> {
       if (error != null) {
         firstFailure.compareAndSet(null, error);
+        failures.incrementAndGet();
         LOG.error("Kafka did not take a record for {}: {}", record.topic(), error.toString());
       } else if (onAck != null) {
         onAck.onCompletion(metadata, null);
       }
     });
+  }
+
+  /** Records Kafka did not take after every retry. */
+  public long failures() {
+    return failures.get();
   }
 
   /** Waits until every record sent so far is acknowledged; throws if any was not. */

@@ -1,5 +1,6 @@
 package io.cryptolake.producers.synthetic;
 
+import io.cryptolake.producers.DurationConverter;
 import io.cryptolake.schemas.Exchange;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,15 +109,6 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     Map<Exchange, String> map = new EnumMap<>(Exchange.class);
     byId.forEach((id, value) -> map.put(Exchange.fromId(id), value));
     return map;
-  }
-
-  /** Accepts ISO-8601 (PT90S) and the short forms 90s, 10m, 2h. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toUpperCase();
-      return Duration.parse(v.startsWith("P") ? v : "PT" + v);
-    }
   }
 
   public static void main(String[] args) {

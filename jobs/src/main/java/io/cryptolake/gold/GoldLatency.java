@@ -1,0 +1,46 @@
+package io.cryptolake.gold;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * End-to-end latency of the rows in gold: the commit time of the snapshot that added a row's data file minus
+ * the row's trade time, from Iceberg's own metadata (entries and snapshots tables), so nothing has to be
+ * timed while the pipeline runs. A row whose file a late merge or a compaction rewrote counts from the
+ * rewrite, so run it before maintenance.
+ */
+public final class GoldLatency {
+  private GoldLatency() {}
+
+  /** Percentiles in seconds over {@code rows} gold rows. */
+  public record Percentiles(long rows, double p50, double p95, double p99, double max) {
+    public String summary() {
+      return rows == 0 ? "no rows" : String.format("p50 %.1f s, p95 %.1f s, p99 %.1f s, max %.1f s over %,d trades",
+          p50, p95, p99, max, rows);
+    }
+  }
+
+  public static Percentiles measure(SparkSession spark, LakeConfig lake) {
+    String gold = lake.qualified(Tables.GOLD);
+    Dataset<Row> added = spark.table(gold + ".entries").where(col("status").notEqual(2))
+        .select(col("data_file.file_path").as("file"), col("snapshot_id"));
+    Dataset<Row> commits = spark.table(gold + ".snapshots").select(col("snapshot_id"), col("committed_at"));
+    Dataset<Row> latency = spark.table(gold).select(col("_file").as("file"), col("timestamp"))
+        .join(added, "file").join(commits, "snapshot_id")
+        .select(expr("(unix_micros(committed_at) - unix_micros(timestamp)) / 1e6").as("seconds"));
+    Row r = latency.agg(expr("count(*)"), expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)"),
+        expr("max(seconds)")).first();
+    if (r.getLong(0) == 0) {
+      return new Percentiles(0, 0, 0, 0, 0);
+    }
+    List<Double> p = r.getList(1);
+    return new Percentiles(r.getLong(0), p.get(0), p.get(1), p.get(2), ((Number) r.get(2)).doubleValue());
+  }
+}

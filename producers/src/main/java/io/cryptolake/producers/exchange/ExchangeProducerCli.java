@@ -1,0 +1,134 @@
+package io.cryptolake.producers.exchange;
+
+import io.cryptolake.producers.DurationConverter;
+import io.cryptolake.producers.kafka.TradeTopicWriter;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.SchemaRegistryClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code feed}: one exchange's public trade stream into its Kafka topic, until SIGTERM or --duration. */
+@Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Subscribes to an exchange's public WebSocket trade stream and produces every trade to Kafka as the",
+        "exchange's raw record (spec section 2) in the Schema Registry wire format, keyed by symbol.",
+        "Reconnects on drops and silence; logs a metrics line every --stats-every; SIGTERM flushes and stops."})
+public final class ExchangeProducerCli implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ExchangeProducerCli.class);
+
+  @Option(names = "--exchange", required = true, description = "binance or kraken.")
+  String exchange;
+
+  @Option(names = "--symbols", split = ",", description = "Symbols in the exchange's form: BTCUSDT for Binance, "
+      + "BTC/USD for Kraken (default: three majors).")
+  List<String> symbols;
+
+  @Option(names = "--endpoint", description = "WebSocket endpoint (default: the exchange's public one, "
+      + "wss://stream.binance.com:9443 or wss://ws.kraken.com/v2; env CRYPTOLAKE_<EXCHANGE>_WS_URL).")
+  URI endpoint;
+
+  @Option(names = "--topic", description = "Topic (default market.crypto.trades.<exchange>).")
+  String topic;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--registry-url",
+      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
+      description = "Confluent-compatible Schema Registry (env CRYPTOLAKE_REGISTRY_URL; default ${DEFAULT-VALUE}).")
+  String registryUrl;
+
+  @Option(names = "--partitions", defaultValue = "3", description = "Partitions of a topic it creates (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--silence-timeout", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Reconnect when nothing (not even a heartbeat or ping) arrived for this long (default ${DEFAULT-VALUE}).")
+  Duration silenceTimeout;
+
+  @Option(names = "--max-backoff", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Longest wait between reconnect attempts (default ${DEFAULT-VALUE}).")
+  Duration maxBackoff;
+
+  @Option(names = "--no-snapshot", description = "Kraken: do not ask for the recent-trades snapshot on subscribe.")
+  boolean noSnapshot;
+
+  @Option(names = "--stats-every", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How often the metrics line is logged (default ${DEFAULT-VALUE}).")
+  Duration statsEvery;
+
+  @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (default: run until SIGTERM).")
+  Duration duration;
+
+  @Override
+  public Integer call() {
+    Exchange ex = Exchange.fromId(exchange);
+    ExchangeFeed feed = ExchangeFeeds.of(ex, !noSnapshot);
+    String topicName = topic == null ? ex.defaultTopic() : topic;
+    URI uri = endpoint != null ? endpoint : envEndpoint(ex);
+    FeedConfig config = FeedConfig.defaults(feed, topicName)
+        .withEndpoint(uri == null ? feed.defaultEndpoint() : uri)
+        .withSymbols(symbols == null || symbols.isEmpty() ? feed.defaultSymbols() : symbols)
+        .withTimeouts(silenceTimeout, Duration.ofMillis(500), maxBackoff);
+    TradeTopicWriter.ensureTopic(bootstrapServers, topicName, partitions);
+    int schemaId = new SchemaRegistryClient(registryUrl).register(topicName + "-value", ex.rawSchema());
+    ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "feed-stats");
+      t.setDaemon(true);
+      return t;
+    });
+    try (TradeTopicWriter writer = new TradeTopicWriter(bootstrapServers)) {
+      FeedClient client = new FeedClient(feed, config, writer, schemaId);
+      Thread main = Thread.currentThread();
+      Thread hook = new Thread(() -> {
+        client.close();
+        joinQuietly(main);
+      }, "feed-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      stats.scheduleAtFixedRate(() -> LOG.info(client.counters().line(ex.id())), statsEvery.toMillis(),
+          statsEvery.toMillis(), TimeUnit.MILLISECONDS);
+      if (duration != null) {
+        stats.schedule(client::close, duration.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      try {
+        client.run();
+      } catch (IllegalStateException e) {
+        LOG.error("{} feed stopped: Kafka did not take a record after all retries: {}", ex.id(), e.getMessage());
+        return 1;
+      } finally {
+        writer.flush();
+        LOG.info(client.counters().line(ex.id()));
+      }
+      return 0;
+    } finally {
+      stats.shutdownNow();
+    }
+  }
+
+  private static URI envEndpoint(Exchange ex) {
+    String value = System.getenv("CRYPTOLAKE_" + ex.name() + "_WS_URL");
+    return value == null || value.isBlank() ? null : URI.create(value);
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ExchangeProducerCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+}
