@@ -1,6 +1,7 @@
 package io.cryptolake.producers.exchange;
 
 import io.cryptolake.producers.DurationConverter;
+import io.cryptolake.producers.KafkaOptions;
 import io.cryptolake.producers.kafka.TradeTopicWriter;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.SchemaRegistryClient;
@@ -19,10 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code feed}: one exchange's public trade stream into its Kafka topic, until SIGTERM or --duration. */
 @Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-        "Subscribes to an exchange's public WebSocket trade stream and produces every trade to Kafka as the",
-        "exchange's raw record (spec section 2) in the Schema Registry wire format, keyed by symbol.",
-        "Reconnects on drops and silence; logs a metrics line every --stats-every; SIGTERM flushes and stops."})
+    description = "Subscribes to an exchange's public WebSocket trade stream and produces every trade to Kafka as "
+        + "the exchange's raw record (spec section 2) in the Schema Registry wire format, keyed by symbol. "
+        + "Reconnects on drops and silence; logs a metrics line every --stats-every; SIGTERM flushes and stops.")
 public final class ExchangeProducerCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeProducerCli.class);
 
@@ -40,14 +40,7 @@ public final class ExchangeProducerCli implements Callable<Integer> {
   @Option(names = "--topic", description = "Topic (default market.crypto.trades.<exchange>).")
   String topic;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url",
-      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
-      description = "Confluent-compatible Schema Registry (env CRYPTOLAKE_REGISTRY_URL; default ${DEFAULT-VALUE}).")
-  String registryUrl;
+  @CommandLine.Mixin KafkaOptions kafka;
 
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of a topic it creates (default ${DEFAULT-VALUE}).")
   int partitions;
@@ -80,14 +73,14 @@ public final class ExchangeProducerCli implements Callable<Integer> {
         .withEndpoint(uri == null ? feed.defaultEndpoint() : uri)
         .withSymbols(symbols == null || symbols.isEmpty() ? feed.defaultSymbols() : symbols)
         .withTimeouts(silenceTimeout, Duration.ofMillis(500), maxBackoff);
-    TradeTopicWriter.ensureTopic(bootstrapServers, topicName, partitions);
-    int schemaId = new SchemaRegistryClient(registryUrl).register(topicName + "-value", ex.rawSchema());
+    TradeTopicWriter.ensureTopic(kafka.bootstrapServers, topicName, partitions);
+    int schemaId = new SchemaRegistryClient(kafka.registryUrl).register(topicName + "-value", ex.rawSchema());
     ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "feed-stats");
       t.setDaemon(true);
       return t;
     });
-    try (TradeTopicWriter writer = new TradeTopicWriter(bootstrapServers)) {
+    try (TradeTopicWriter writer = new TradeTopicWriter(kafka.bootstrapServers)) {
       FeedClient client = new FeedClient(feed, config, writer, schemaId);
       Thread main = Thread.currentThread();
       Thread hook = new Thread(() -> {

@@ -1,6 +1,7 @@
 package io.cryptolake.producers.synthetic;
 
 import io.cryptolake.producers.DurationConverter;
+import io.cryptolake.producers.KafkaOptions;
 import io.cryptolake.schemas.Exchange;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,15 +23,7 @@ import picocli.CommandLine.Option;
         "with injected faults, duplicates and out-of-order trades, and writes a JSON manifest counting",
         "what Kafka acknowledged per exchange and kind (and the DLQ reasons silver must produce)."})
 public final class SyntheticProducerCli implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(names = "--registry-url",
-      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
-      description = "Base URL of the Confluent-compatible Schema Registry API (env CRYPTOLAKE_REGISTRY_URL; "
-          + "default ${DEFAULT-VALUE}).")
-  String registryUrl;
+  @CommandLine.Mixin KafkaOptions kafka;
 
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
       description = "Exchanges to produce for (default ${DEFAULT-VALUE}).")
@@ -93,7 +86,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     Map<Exchange, String> topicMap = byExchange(topics);
     Map<Exchange, List<String>> symbolMap = new EnumMap<>(Exchange.class);
     byExchange(symbols).forEach((e, list) -> symbolMap.put(e, Arrays.asList(list.split(","))));
-    SyntheticConfig config = new SyntheticConfig(bootstrapServers, registryUrl,
+    SyntheticConfig config = new SyntheticConfig(kafka.bootstrapServers, kafka.registryUrl,
         exchanges.stream().map(Exchange::fromId).toList(), topicMap, symbolMap, count, duration, rate,
         partitions, fractions, duplicateRate, outOfOrderRate, seed == null ? Instant.now().toEpochMilli() : seed,
         manifest, spreadOver);
