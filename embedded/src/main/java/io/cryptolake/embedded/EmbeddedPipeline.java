@@ -44,7 +44,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
  */
 public final class EmbeddedPipeline {
   /** Trade times spread over the last half hour, so that gold's watermark passes and bars are final. */
-  private static final Duration SPREAD = Duration.ofMinutes(30);
+  static final Duration SPREAD = Duration.ofMinutes(30);
   private static final Duration WATERMARK = Duration.ofMinutes(5);
 
   private final EmbeddedOptions options;

@@ -12,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * End-to-end latency of the rows in gold: the commit time of the snapshot that added a row's data file minus
- * the row's trade time, from Iceberg's own metadata (entries and snapshots tables), so nothing has to be
+ * a time of the row (the trade time, or the producer's send time, {@code ingestion_timestamp}), from Iceberg's own metadata (entries and snapshots tables), so nothing has to be
  * timed while the pipeline runs. A row whose file a late merge or a compaction rewrote counts from the
  * rewrite, so run it before maintenance.
  */
@@ -27,14 +27,24 @@ public final class GoldLatency {
     }
   }
 
-  public static Percentiles measure(SparkSession spark, LakeConfig lake) {
+  /** Trade time ({@code timestamp}) to gold. */
+  public static Percentiles fromTradeTime(SparkSession spark, LakeConfig lake) {
+    return measure(spark, lake, "timestamp");
+  }
+
+  /** The producer's send time ({@code ingestion_timestamp}, also the Kafka timestamp) to gold: the pipeline's part. */
+  public static Percentiles fromSendTime(SparkSession spark, LakeConfig lake) {
+    return measure(spark, lake, "ingestion_timestamp");
+  }
+
+  private static Percentiles measure(SparkSession spark, LakeConfig lake, String fromColumn) {
     String gold = lake.qualified(Tables.GOLD);
     Dataset<Row> added = spark.table(gold + ".entries").where(col("status").notEqual(2))
         .select(col("data_file.file_path").as("file"), col("snapshot_id"));
     Dataset<Row> commits = spark.table(gold + ".snapshots").select(col("snapshot_id"), col("committed_at"));
-    Dataset<Row> latency = spark.table(gold).select(col("_file").as("file"), col("timestamp"))
+    Dataset<Row> latency = spark.table(gold).select(col("_file").as("file"), col(fromColumn).as("since"))
         .join(added, "file").join(commits, "snapshot_id")
-        .select(expr("(unix_micros(committed_at) - unix_micros(timestamp)) / 1e6").as("seconds"));
+        .select(expr("(unix_micros(committed_at) - unix_micros(since)) / 1e6").as("seconds"));
     Row r = latency.agg(expr("count(*)"), expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)"),
         expr("max(seconds)")).first();
     if (r.getLong(0) == 0) {
