@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,12 +83,12 @@ public final class ExchangeProducerCli implements Callable<Integer> {
     });
     try (TradeTopicWriter writer = new TradeTopicWriter(kafka.bootstrapServers)) {
       FeedClient client = new FeedClient(feed, config, writer, schemaId);
-      Thread main = Thread.currentThread();
-      Thread hook = new Thread(() -> {
+      // SIGTERM: stop reading, and hold the JVM until every trade read so far is flushed to Kafka.
+      CountDownLatch flushed = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         client.close();
-        joinQuietly(main);
-      }, "feed-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+        awaitQuietly(flushed);
+      }, "feed-shutdown"));
       stats.scheduleAtFixedRate(() -> LOG.info(client.counters().line(ex.id())), statsEvery.toMillis(),
           statsEvery.toMillis(), TimeUnit.MILLISECONDS);
       if (duration != null) {
@@ -99,8 +100,12 @@ public final class ExchangeProducerCli implements Callable<Integer> {
         LOG.error("{} feed stopped: Kafka did not take a record after all retries: {}", ex.id(), e.getMessage());
         return 1;
       } finally {
-        writer.flush();
-        LOG.info(client.counters().line(ex.id()));
+        try {
+          writer.flush();
+          LOG.info(client.counters().line(ex.id()));
+        } finally {
+          flushed.countDown();
+        }
       }
       return 0;
     } finally {
@@ -113,9 +118,9 @@ public final class ExchangeProducerCli implements Callable<Integer> {
     return value == null || value.isBlank() ? null : URI.create(value);
   }
 
-  private static void joinQuietly(Thread thread) {
+  private static void awaitQuietly(CountDownLatch latch) {
     try {
-      thread.join(30_000);
+      latch.await(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
