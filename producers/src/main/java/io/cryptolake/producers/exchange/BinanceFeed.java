@@ -1,5 +1,6 @@
 package io.cryptolake.producers.exchange;
 
+import io.cryptolake.producers.IngestionTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cryptolake.schemas.Exchange;
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class BinanceFeed implements ExchangeFeed {
     record.put("trade_time_ms", Fields.number(trade, "T"));
     record.put("is_buyer_maker", Fields.bool(trade, "m"));
     record.put("is_best_match", Fields.optionalBool(trade, "M"));
-    record.put("ingestion_timestamp", Fields.micros(receivedAt));
+    IngestionTime.stamp(record, receivedAt);
     return record;
   }
 }

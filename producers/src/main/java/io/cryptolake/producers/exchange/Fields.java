@@ -38,8 +38,4 @@ final class Fields {
     JsonNode node = object.get(field);
     return node == null || node.isNull() ? null : bool(object, field);
   }
-
-  static long micros(java.time.Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-  }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.producers.exchange;
 
+import io.cryptolake.producers.IngestionTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cryptolake.schemas.Exchange;
@@ -117,7 +118,7 @@ public final class KrakenFeed implements ExchangeFeed {
     record.put("ord_type", Fields.text(trade, "ord_type"));
     record.put("trade_id", Fields.number(trade, "trade_id"));
     record.put("timestamp", Fields.text(trade, "timestamp"));
-    record.put("ingestion_timestamp", Fields.micros(receivedAt));
+    IngestionTime.stamp(record, receivedAt);
     return record;
   }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.producers.synthetic;
 
+import io.cryptolake.producers.IngestionTime;
 import io.cryptolake.schemas.Exchange;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -44,7 +45,7 @@ final class SyntheticBinance implements SyntheticExchange {
     record.put("trade_time_ms", tradeTime.toEpochMilli());
     record.put("is_buyer_maker", !tick.buyerIsAggressor());
     record.put("is_best_match", Boolean.TRUE);
-    record.put("ingestion_timestamp", SyntheticExchange.micros(ingestion));
+    IngestionTime.stamp(record, ingestion);
     return record;
   }
 

@@ -31,8 +31,4 @@ interface SyntheticExchange {
   Optional<String> sideField();
 
   void setTradeTime(GenericRecord record, Instant tradeTime);
-
-  static long micros(Instant instant) {
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
-  }
 }

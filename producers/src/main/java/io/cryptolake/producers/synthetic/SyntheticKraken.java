@@ -1,5 +1,6 @@
 package io.cryptolake.producers.synthetic;
 
+import io.cryptolake.producers.IngestionTime;
 import io.cryptolake.schemas.Exchange;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -41,7 +42,7 @@ final class SyntheticKraken implements SyntheticExchange {
     record.put("ord_type", tick.tradeId() % 5 == 0 ? "market" : "limit");
     record.put("trade_id", tick.tradeId());
     record.put("timestamp", RFC3339_MICROS.format(tradeTime));
-    record.put("ingestion_timestamp", SyntheticExchange.micros(ingestion));
+    IngestionTime.stamp(record, ingestion);
     return record;
   }
 
