@@ -6,11 +6,12 @@ JAVA  ?= java
 SPARK_JAVA_OPTS := $(shell cat spark-submit/java17-options)
 export SPARK_LOCAL_IP ?= 127.0.0.1
 EMBEDDED_CP = embedded/target/classes:$$(cat embedded/target/classpath.txt)
+PROOF_CP = proof/target/classes:$$(cat proof/target/classpath.txt)
 ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain clean \
+.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain chaos bench clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -25,6 +26,9 @@ run: build ## Run the whole pipeline on embedded servers and print a summary (AR
 
 test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
+
+chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~25 min; ARGS="--help")
+	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
 tools: ## Install what the tests need beyond Maven: promtool (Debian's prometheus package), if missing
 	@command -v promtool >/dev/null || { \

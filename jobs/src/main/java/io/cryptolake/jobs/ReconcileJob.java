@@ -3,8 +3,11 @@ package io.cryptolake.jobs;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.reconcile.ManifestCheck;
 import io.cryptolake.reconcile.Reconciliation;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.Manifest;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +34,11 @@ public final class ReconcileJob implements Callable<Integer> {
   @Option(names = "--to", description = "Only bronze rows with a Kafka timestamp before this instant.")
   Instant to;
 
+  @Option(names = "--manifest", description = "Also compare with a synthetic producer's manifest (make produce "
+      + "ARGS=\"--manifest F\"): bronze rows = sent, silver = valid, DLQ = faulty per exchange, DLQ rows per "
+      + "error_reason = expected. Use on a lake that holds only that producer's data (or restrict with --from/--to).")
+  Path manifest;
+
   @Mixin LakeOptions lake;
 
   @Override
@@ -40,8 +48,14 @@ public final class ReconcileJob implements Callable<Integer> {
     Reconciliation.Result result = Reconciliation.run(spark, lakeConfig,
         exchanges.stream().map(Exchange::fromId).toList(), from, to);
     result.print(System.out);
+    boolean ok = result.ok();
+    if (manifest != null) {
+      ManifestCheck check = ManifestCheck.of(Manifest.read(manifest), result);
+      check.print(System.out);
+      ok &= check.ok();
+    }
     spark.stop();
-    return result.ok() ? 0 : 1;
+    return ok ? 0 : 1;
   }
 
   public static void main(String[] args) {

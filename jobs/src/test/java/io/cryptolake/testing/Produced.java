@@ -1,9 +1,9 @@
 package io.cryptolake.testing;
 
-import io.cryptolake.producers.synthetic.Manifest;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.Manifest;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -3,6 +3,7 @@ package io.cryptolake.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cryptolake.proof.Project;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,30 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.metrics.LakeMetric;
-import io.cryptolake.producers.synthetic.Manifest;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
+import io.cryptolake.proof.LocalCluster;
+import io.cryptolake.proof.Project;
 import io.cryptolake.schemas.DlqReason;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import io.cryptolake.schemas.Manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,51 +27,41 @@ import org.junit.jupiter.api.Test;
  * The local cluster as an operator runs it: bin/cluster up, `make submit-all` (each job through its
  * spark-submit script and the built jobs jar), all five RUNNING in the Master UI at once, synthetic trades
  * through to gold, every metric at each job's Prometheus endpoint with the exact counts, `make status`,
- * `make reconcile`, and `make cluster-down` leaving no process behind. Uses the ports of config/local.env:
- * a local cluster already running on them makes the test fail at once, saying so.
+ * `make reconcile` against the producer's manifest, and `make cluster-down` leaving no process behind. Uses
+ * the ports of config/local.env: a local cluster already running on them makes the test fail at once.
  */
 class LocalClusterTest {
-  private static final Map<String, String> ENV = Project.localEnv();
-  private static final Path DIR = Project.file("system-tests/target/cluster");
-  private static final Map<String, String> CLUSTER = Map.of(
-      "CRYPTOLAKE_CLUSTER_DIR", DIR.resolve("state").toString(),
-      "CRYPTOLAKE_DATA_DIR", DIR.resolve("data").toString(),
-      "CRYPTOLAKE_CATALOG_URI", "jdbc:sqlite:" + DIR.resolve("catalog/iceberg.db"));
-  private static final Pattern PLUGIN_METRIC = Pattern.compile(
-      "^metrics_cryptolake_driver_plugin_io_cryptolake_metrics_LakeMetricsPlugin_(\\w+)_(Count|Value)\\{[^}]*} (\\S+)$",
-      Pattern.MULTILINE);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final LocalCluster CLUSTER = new LocalCluster(Project.file("system-tests/target/cluster"), false);
 
   @AfterAll
   static void stopWhateverIsLeft() {
-    Project.run(CLUSTER, Duration.ofMinutes(5), "bin/cluster", "down");
+    CLUSTER.run(Duration.ofMinutes(5), "bin/cluster", "down");
   }
 
   @Test
   void fiveJobsRunAtOnceOnTheClusterCarryEveryRecordToGoldAndLeaveNothingBehind() throws Exception {
-    portsAreFree();
-    deleteRecursively(DIR);
-    Project.Result up = Project.run(CLUSTER, Duration.ofMinutes(5), "bin/cluster", "up");
+    CLUSTER.requirePortsFree();
+    CLUSTER.clean();
+    Project.Result up = CLUSTER.run(Duration.ofMinutes(5), "bin/cluster", "up");
     assertEquals(0, up.exit(), up.output());
 
-    Project.Result submit = Project.run(CLUSTER, Duration.ofMinutes(2), "make", "--no-print-directory", "submit-all");
+    Project.Result submit = CLUSTER.run(Duration.ofMinutes(2), "make", "--no-print-directory", "submit-all");
     assertEquals(0, submit.exit(), submit.output());
     List<String> jobs = Project.streamingJobs();
     await("all five jobs RUNNING in the Master UI at once").atMost(Duration.ofMinutes(5))
-        .pollInterval(Duration.ofSeconds(2)).until(() -> runningApps().containsAll(jobs));
+        .pollInterval(Duration.ofSeconds(2)).until(() -> CLUSTER.runningApps().containsAll(jobs));
 
-    String registry = "http://127.0.0.1:" + ENV.get("CRYPTOLAKE_REGISTRY_PORT") + "/apis/ccompat/v7";
-    Manifest sent = new SyntheticProducer(SyntheticConfig.defaults("127.0.0.1:" + ENV.get("CRYPTOLAKE_KAFKA_PORT"),
-        registry).withCount(2_000).withFaults(SyntheticConfig.spreadFaults(0.05)).withSeed(61)
-        .withManifest(DIR.resolve("manifest.json"))).run();
+    Path manifest = CLUSTER.dir().resolve("manifest.json");
+    Manifest sent = new SyntheticProducer(SyntheticConfig.defaults(CLUSTER.kafkaBootstrap(), CLUSTER.registryUrl())
+        .withCount(2_000).withFaults(SyntheticConfig.spreadFaults(0.05)).withSeed(61).withManifest(manifest)).run();
     long expectedGold = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
 
     await("gold holds every valid trade once").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertEquals(expectedGold, metrics("gold").get("records_out"), "gold records_out"));
-    assertTrue(runningApps().containsAll(jobs), "still all RUNNING after the data went through");
+        .untilAsserted(() -> assertEquals(expectedGold, CLUSTER.metrics("gold").get("records_out"), "gold records_out"));
+    assertTrue(CLUSTER.runningApps().containsAll(jobs), "still all RUNNING after the data went through");
 
     for (String job : jobs) {
-      Map<String, Double> metrics = metrics(job);
+      Map<String, Double> metrics = CLUSTER.metrics(job);
       Set<String> missing = new HashSet<>(expectedNames());
       missing.removeAll(metrics.keySet());
       assertEquals(Set.of(), missing, job + " lacks metrics");
@@ -92,13 +73,13 @@ class LocalClusterTest {
     }
     for (var entry : sent.exchanges().entrySet()) {
       Manifest.ExchangeCounts counts = entry.getValue();
-      Map<String, Double> bronze = metrics("bronze-" + entry.getKey());
+      Map<String, Double> bronze = CLUSTER.metrics("bronze-" + entry.getKey());
       assertEquals((double) counts.sent(), bronze.get("records_in"), "bronze records_in");
       assertEquals((double) counts.sent(), bronze.get("records_out"), "bronze records_out");
       assertEquals(0.0, bronze.get("offsets_behind_latest"), "bronze caught up");
       assertTrue(bronze.get("iceberg_files_written") >= 1 && bronze.get("iceberg_bytes_written") > 0);
 
-      Map<String, Double> silver = metrics("silver-" + entry.getKey());
+      Map<String, Double> silver = CLUSTER.metrics("silver-" + entry.getKey());
       assertEquals((double) counts.sent(), silver.get("records_in"), "silver records_in");
       assertEquals((double) counts.valid(), silver.get("records_valid"), "silver records_valid");
       assertEquals((double) counts.expectedDlqTotal(), silver.get("records_invalid"), "silver records_invalid");
@@ -112,12 +93,12 @@ class LocalClusterTest {
       assertEquals(expectedByType(counts.expectedDlqReasons()), dlqByType, "silver DLQ rows by error_type");
       assertTrue(silver.get("dlq_rate") >= 0 && silver.get("dlq_rate") <= 1, "dlq_rate");
     }
-    Map<String, Double> gold = metrics("gold");
+    Map<String, Double> gold = CLUSTER.metrics("gold");
     assertEquals((double) sent.exchanges().values().stream().mapToLong(Manifest.ExchangeCounts::duplicates).sum(),
         gold.get("duplicates_removed"), "gold duplicates_removed");
     assertEquals(0.0, gold.get("late_rows"), "gold late_rows");
 
-    Project.Result status = Project.run(CLUSTER, Duration.ofMinutes(1), "make", "--no-print-directory", "status");
+    Project.Result status = CLUSTER.run(Duration.ofMinutes(1), "make", "--no-print-directory", "status");
     assertEquals(0, status.exit(), status.output());
     for (String job : jobs) {
       assertTrue(Pattern.compile("(?m)^\\s+" + Pattern.quote(job) + "\\s+RUNNING\\s").matcher(status.output()).find(),
@@ -125,16 +106,19 @@ class LocalClusterTest {
     }
     assertTrue(status.output().contains("gold batch"), "make status shows gold's last batch:\n" + status.output());
 
-    Project.Result reconcile = Project.run(CLUSTER, Duration.ofMinutes(5), "make", "--no-print-directory", "reconcile");
+    Project.Result reconcile = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "reconcile",
+        "ARGS=--manifest " + manifest);
     assertEquals(0, reconcile.exit(), reconcile.output());
+    assertTrue(reconcile.output().contains("manifest: PASS"), reconcile.output());
 
-    Set<ProcessHandle> started = clusterProcesses();
-    Project.Result down = Project.run(CLUSTER, Duration.ofMinutes(5), "make", "--no-print-directory", "cluster-down");
+    Set<ProcessHandle> started = CLUSTER.processes();
+    assertTrue(started.size() >= 9, "servers, master, two workers and five jobs: " + started.size());
+    Project.Result down = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "cluster-down");
     assertEquals(0, down.exit(), down.output());
     List<String> alive = started.stream().filter(ProcessHandle::isAlive)
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     assertEquals(List.of(), alive, "processes left after make cluster-down");
-    portsAreFree();
+    CLUSTER.requirePortsFree();
   }
 
   /** DLQ reasons of the manifest, summed by their error_type. */
@@ -154,83 +138,5 @@ class LocalClusterTest {
       names.add("dlq_rows_" + type.value());
     }
     return names;
-  }
-
-  /** The product's metrics at a job's Prometheus endpoint. */
-  private static Map<String, Double> metrics(String job) throws Exception {
-    String port = ENV.get(Project.uiPortVariable(job));
-    String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics/prometheus/"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    Matcher m = PLUGIN_METRIC.matcher(body);
-    while (m.find()) {
-      metrics.put(m.group(1), Double.parseDouble(m.group(3)));
-    }
-    return metrics;
-  }
-
-  /** Names of the applications the Spark master shows RUNNING. */
-  private static Set<String> runningApps() {
-    try {
-      String json = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-          + ENV.get("CRYPTOLAKE_SPARK_MASTER_UI_PORT") + "/json/")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      Set<String> running = new HashSet<>();
-      var active = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("activeapps");
-      active.forEach(app -> {
-        if ("RUNNING".equals(app.path("state").asText())) {
-          running.add(app.path("name").asText());
-        }
-      });
-      return running;
-    } catch (IOException e) {
-      return Set.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Set.of();
-    }
-  }
-
-  /** Every process bin/cluster started (from its pid files) and everything they started (executors). */
-  private static Set<ProcessHandle> clusterProcesses() throws IOException {
-    Set<ProcessHandle> processes = new HashSet<>();
-    try (Stream<Path> files = Files.list(DIR.resolve("state"))) {
-      for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
-          processes.add(p);
-          p.descendants().forEach(processes::add);
-        });
-      }
-    }
-    assertTrue(processes.size() >= 9, "servers, master, two workers and five jobs: " + processes.size());
-    return processes;
-  }
-
-  private static void portsAreFree() {
-    for (var entry : ENV.entrySet()) {
-      if (entry.getKey().endsWith("_PORT") || entry.getKey().startsWith("CRYPTOLAKE_UI_PORT_")) {
-        int port = Integer.parseInt(entry.getValue());
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-          socket.setReuseAddress(true);
-        } catch (IOException e) {
-          throw new IllegalStateException("port " + port + " (" + entry.getKey() + ") is in use: this test runs a "
-              + "local cluster on the ports of config/local.env; stop whatever holds it (make cluster-down)", e);
-        }
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 }

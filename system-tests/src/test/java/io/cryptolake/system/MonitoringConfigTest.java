@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.proof.Project;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;

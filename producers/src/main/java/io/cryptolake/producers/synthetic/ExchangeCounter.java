@@ -1,6 +1,7 @@
 package io.cryptolake.producers.synthetic;
 
 import io.cryptolake.schemas.DlqReason;
+import io.cryptolake.schemas.Manifest;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,6 +2,7 @@ package io.cryptolake.producers.synthetic;
 
 import io.cryptolake.producers.kafka.TradeTopicWriter;
 import io.cryptolake.schemas.AvroBinary;
+import io.cryptolake.schemas.Manifest;
 import io.cryptolake.schemas.SchemaRegistryClient;
 import io.cryptolake.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;

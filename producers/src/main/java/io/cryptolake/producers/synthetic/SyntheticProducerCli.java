@@ -3,6 +3,7 @@ package io.cryptolake.producers.synthetic;
 import io.cryptolake.producers.DurationConverter;
 import io.cryptolake.producers.KafkaOptions;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.Manifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,9 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code produce}: the synthetic producer's command line. Every option also reads an environment variable. */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,

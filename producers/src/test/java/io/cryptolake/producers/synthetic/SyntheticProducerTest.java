@@ -7,6 +7,7 @@ import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.localstack.SharedLocalServers;
 import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.Manifest;
 import io.cryptolake.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

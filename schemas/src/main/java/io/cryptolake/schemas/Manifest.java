@@ -1,4 +1,4 @@
-package io.cryptolake.producers.synthetic;
+package io.cryptolake.schemas;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;

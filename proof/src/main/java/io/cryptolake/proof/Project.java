@@ -1,4 +1,4 @@
-package io.cryptolake.system;
+package io.cryptolake.proof;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,18 +13,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The checkout under test: its files, config/local.env, and commands run in it as an operator would. */
-final class Project {
+public final class Project {
   private Project() {}
 
-  static Path root() {
-    return Paths.get(System.getProperty("cryptolake.root", "..")).toAbsolutePath().normalize();
+  /** The checkout: the cryptolake.root property, else the nearest directory up from here with config/local.env. */
+  public static Path root() {
+    String configured = System.getProperty("cryptolake.root");
+    if (configured != null) {
+      return Paths.get(configured).toAbsolutePath().normalize();
+    }
+    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("config/local.env"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("not inside a cryptolake checkout (no config/local.env above "
+        + Paths.get("").toAbsolutePath() + "); set -Dcryptolake.root");
   }
 
-  static Path file(String relative) {
+  public static Path file(String relative) {
     return root().resolve(relative);
   }
 
-  static String read(String relative) {
+  public static String read(String relative) {
     try {
       return Files.readString(file(relative));
     } catch (IOException e) {
@@ -33,7 +44,7 @@ final class Project {
   }
 
   /** config/local.env as a map, in file order. */
-  static Map<String, String> localEnv() {
+  public static Map<String, String> localEnv() {
     Map<String, String> env = new LinkedHashMap<>();
     for (String line : read("config/local.env").split("\n")) {
       if (line.matches("[A-Z_][A-Z0-9_]*=.*")) {
@@ -43,8 +54,15 @@ final class Project {
     return env;
   }
 
+  /** config/local.env with the environment's values winning, as bin/load-env applies it. */
+  public static Map<String, String> settings() {
+    Map<String, String> settings = localEnv();
+    settings.replaceAll((name, value) -> System.getenv().getOrDefault(name, value));
+    return settings;
+  }
+
   /** The five streaming jobs, as the Makefile lists them. */
-  static List<String> streamingJobs() {
+  public static List<String> streamingJobs() {
     for (String line : read("Makefile").split("\n")) {
       if (line.startsWith("JOBS :=")) {
         return List.of(line.substring("JOBS :=".length()).trim().split("\\s+"));
@@ -54,14 +72,14 @@ final class Project {
   }
 
   /** The environment variable of a job's UI port: gold -> CRYPTOLAKE_UI_PORT_GOLD. */
-  static String uiPortVariable(String job) {
+  public static String uiPortVariable(String job) {
     return "CRYPTOLAKE_UI_PORT_" + job.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
   /** Runs a command in the checkout with extra environment; output and errors together. */
-  static Result run(Map<String, String> env, Duration timeout, String... command) {
+  public static Result run(Map<String, String> env, Duration timeout, String... command) {
     try {
       Path log = Files.createTempFile("cryptolake-command", ".log");
       ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile()).redirectErrorStream(true)
@@ -86,7 +104,7 @@ final class Project {
   }
 
   /** promtool from Debian's prometheus package; `make tools` installs it. */
-  static String promtool() {
+  public static String promtool() {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
       if (Files.isExecutable(Paths.get(dir, "promtool"))) {
         return Paths.get(dir, "promtool").toString();

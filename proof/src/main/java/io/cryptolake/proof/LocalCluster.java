@@ -1,0 +1,223 @@
+package io.cryptolake.proof;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The local cluster of one run, driven the way an operator drives it (bin/cluster, the Makefile), with its
+ * state, data and catalog under one directory: what is running in the Master UI, each job's product metrics
+ * at its Prometheus endpoint, the pid of each job's driver. Ports are config/local.env's, or the environment's.
+ */
+public final class LocalCluster {
+  private static final Pattern PLUGIN_METRIC = Pattern.compile(
+      "^metrics_cryptolake_driver_plugin_io_cryptolake_metrics_LakeMetricsPlugin_(\\w+)_(Count|Value)\\{[^}]*} (\\S+)$",
+      Pattern.MULTILINE);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Map<String, String> settings = Project.settings();
+  private final Map<String, String> env = new HashMap<>();
+
+  /** A cluster whose state is under {@code dir}; {@code externalServers}: the caller runs Kafka, S3, registry. */
+  public LocalCluster(Path dir, boolean externalServers) {
+    this.dir = dir.toAbsolutePath();
+    env.put("CRYPTOLAKE_CLUSTER_DIR", this.dir.resolve("state").toString());
+    env.put("CRYPTOLAKE_DATA_DIR", dataDir().toString());
+    env.put("CRYPTOLAKE_CATALOG_URI", "jdbc:sqlite:" + this.dir.resolve("catalog/iceberg.db"));
+    if (externalServers) {
+      env.put("CRYPTOLAKE_EXTERNAL_SERVERS", "1");
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  public Path stateDir() {
+    return dir.resolve("state");
+  }
+
+  public String setting(String name) {
+    return settings.get(name);
+  }
+
+  public String kafkaBootstrap() {
+    return "127.0.0.1:" + setting("CRYPTOLAKE_KAFKA_PORT");
+  }
+
+  public String registryUrl() {
+    return "http://127.0.0.1:" + setting("CRYPTOLAKE_REGISTRY_PORT") + "/apis/ccompat/v7";
+  }
+
+  /** Runs a command in the checkout with this cluster's environment. */
+  public Project.Result run(Duration timeout, String... command) {
+    return Project.run(env, timeout, command);
+  }
+
+  /** Runs a command that must succeed; its output otherwise. */
+  public String runOrFail(Duration timeout, String... command) {
+    Project.Result result = run(timeout, command);
+    if (result.exit() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " exited " + result.exit() + ":\n" + result.output());
+    }
+    return result.output();
+  }
+
+  public void up() {
+    runOrFail(Duration.ofMinutes(5), "bin/cluster", "up");
+  }
+
+  public void down() {
+    runOrFail(Duration.ofMinutes(5), "bin/cluster", "down");
+  }
+
+  public void submit(String job) {
+    runOrFail(Duration.ofMinutes(1), "bin/cluster", "submit", job);
+  }
+
+  /** The pid of a job's driver (bin/cluster's pid file), when it is alive. */
+  public Optional<ProcessHandle> driver(String job) {
+    Path pidFile = stateDir().resolve(job + ".pid");
+    try {
+      return Files.exists(pidFile) ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+          .filter(ProcessHandle::isAlive) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every process bin/cluster started (from its pid files) and everything they started (executors). */
+  public Set<ProcessHandle> processes() {
+    Set<ProcessHandle> processes = new HashSet<>();
+    try (Stream<Path> files = Files.list(stateDir())) {
+      for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(p -> {
+          processes.add(p);
+          p.descendants().forEach(processes::add);
+        });
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return processes;
+  }
+
+  /** Names of the applications the Spark master shows RUNNING; empty when the master does not answer. */
+  public Set<String> runningApps() {
+    return runningAppIds().keySet();
+  }
+
+  /** The applications the Spark master shows RUNNING: name to id (the newest when a name runs twice). */
+  public Map<String, String> runningAppIds() {
+    Map<String, String> running = new HashMap<>();
+    get("http://127.0.0.1:" + setting("CRYPTOLAKE_SPARK_MASTER_UI_PORT") + "/json/").ifPresent(body -> {
+      try {
+        JSON.readTree(body).path("activeapps").forEach(app -> {
+          if ("RUNNING".equals(app.path("state").asText())) {
+            // Ids are app-<yyyyMMddHHmmss>-<sequence>: the greater is the newer.
+            running.merge(app.path("name").asText(), app.path("id").asText(), (a, b) -> a.compareTo(b) > 0 ? a : b);
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    return running;
+  }
+
+  /** The product's metrics at a job's Prometheus endpoint, by name; empty when the job does not answer. */
+  public Map<String, Double> metrics(String job) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    get("http://127.0.0.1:" + setting(Project.uiPortVariable(job)) + "/metrics/prometheus/").ifPresent(body -> {
+      Matcher m = PLUGIN_METRIC.matcher(body);
+      while (m.find()) {
+        metrics.put(m.group(1), Double.parseDouble(m.group(3)));
+      }
+    });
+    return metrics;
+  }
+
+  /** Spark's REST API of a running job's driver (its UI port), e.g. "executors" of the first application. */
+  public Optional<String> sparkApi(String job, String path) {
+    String base = "http://127.0.0.1:" + setting(Project.uiPortVariable(job)) + "/api/v1/applications";
+    return get(base).flatMap(apps -> {
+      try {
+        String id = JSON.readTree(apps).path(0).path("id").asText();
+        return id.isEmpty() ? Optional.empty() : get(base + "/" + id + "/" + path);
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    });
+  }
+
+  /** Fails, naming the port and its setting, when any port of the local deployment is taken. */
+  public void requirePortsFree() {
+    for (var entry : settings.entrySet()) {
+      if (entry.getKey().endsWith("_PORT") || entry.getKey().startsWith("CRYPTOLAKE_UI_PORT_")) {
+        int port = Integer.parseInt(entry.getValue());
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+          socket.setReuseAddress(true);
+        } catch (IOException e) {
+          throw new IllegalStateException("port " + port + " (" + entry.getKey() + ") is in use: a local cluster "
+              + "runs on the ports of config/local.env; stop whatever holds it (make cluster-down)", e);
+        }
+      }
+    }
+  }
+
+  /** Removes the directory of an earlier run, so a run starts from empty tables and topics. */
+  public void clean() {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Optional<String> get(String url) {
+    try {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.cryptolake.proof.chaos;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One fault-injection run: how many synthetic trades at what rate (both exchanges together), with which share
+ * of faulty records, how many kill -9s of a random job, and how long each server outage lasts. The run's
+ * cluster state, data, manifest and report live under {@code dir}.
+ */
+public record ChaosConfig(long trades, double ratePerSecond, double faultFraction, int kills, Duration outage,
+    long seed, Path dir) {
+
+  /** {@code make chaos}: a million trades, 20 kills, one-minute outages. */
+  public static ChaosConfig full(Path dir) {
+    return new ChaosConfig(1_000_000, 2_000, 0.05, 20, Duration.ofSeconds(60), 2026, dir);
+  }
+
+  /** The suite's version: the same injections, fewer of them, shorter, on fewer trades. */
+  public static ChaosConfig quick(Path dir) {
+    return new ChaosConfig(24_000, 400, 0.05, 3, Duration.ofSeconds(10), 7, dir);
+  }
+
+  /** How long the producer sends: the window the injections are spread over. */
+  public Duration sendWindow() {
+    return Duration.ofMillis((long) (trades * 1000 / ratePerSecond));
+  }
+}

@@ -1,0 +1,77 @@
+package io.cryptolake.proof.chaos;
+
+import io.cryptolake.proof.Project;
+import io.cryptolake.schemas.Manifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** What a chaos run injected and what it found, as Markdown for docs/reliability.md. */
+public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, List<ChaosRun.Injected> injected,
+    Duration catchUp, List<Attempt> reconciles, Set<String> runningAtEnd, List<SupervisedRestarts.Restart> restarts) {
+
+  /** One run of reconcile --manifest. */
+  public record Attempt(Instant at, int exit, String output) {}
+
+  public boolean reconciled() {
+    Attempt last = reconciles.get(reconciles.size() - 1);
+    return last.exit() == 0 && last.output().contains("reconcile: PASS") && last.output().contains("manifest: PASS");
+  }
+
+  public boolean noJobGaveUp() {
+    return restarts.stream().noneMatch(SupervisedRestarts.Restart::gaveUp);
+  }
+
+  public boolean ok() {
+    return reconciled() && noJobGaveUp() && runningAtEnd.containsAll(Project.streamingJobs());
+  }
+
+  public String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append(String.format("Run of %s: %,d trades at %,.0f/s (%d s of sending), %.0f%% faulty, seed %d.%n%n",
+        start, manifest.totalSent(), config.ratePerSecond(), config.sendWindow().toSeconds(),
+        config.faultFraction() * 100, config.seed()));
+    md.append("| # | at (s) | injected | back after (s) | query restarts that followed | detail |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (int i = 0; i < injected.size(); i++) {
+      ChaosRun.Injected in = injected.get(i);
+      Instant until = i + 1 < injected.size() ? injected.get(i + 1).startedAt() : Instant.MAX;
+      md.append(String.format("| %d | %d | %s | %.1f | %s | %s |%n", i + 1,
+          Duration.between(start, in.startedAt()).toSeconds(), in.injection().describe(),
+          in.recovery().toMillis() / 1000.0, restartsBetween(in.startedAt(), until), in.detail()));
+    }
+    md.append(String.format("%nCaught up %d s after the producer's last record. Jobs RUNNING at the end: %d of 5. "
+        + "Query restarts logged by the jobs' supervisors: %d; jobs that gave up: %d.%n%n", catchUp.toSeconds(),
+        runningAtEnd.size(), restarts.size(), restarts.stream().filter(SupervisedRestarts.Restart::gaveUp).count()));
+    md.append("Sent, per the producer's manifest:\n\n");
+    manifest.exchanges().forEach((exchange, c) -> md.append(String.format(
+        "- %s: %,d sent, %,d valid (%,d duplicates, %,d out of order), %,d faulty: %s%n", exchange, c.sent(),
+        c.valid(), c.duplicates(), c.outOfOrder(), c.expectedDlqTotal(), c.expectedDlqReasons())));
+    md.append(String.format("%nReconcile against the manifest (attempt %d of %d shown%s):%n%n```%n%s```%n",
+        reconciles.size(), reconciles.size(), reconciles.size() > 1 ? "; the earlier ones ran before the last "
+            + "rows had arrived" : "", reconciles.get(reconciles.size() - 1).output()));
+    md.append("\nVerdict: ").append(ok() ? "PASS" : "FAIL").append('\n');
+    return md.toString();
+  }
+
+  /** The supervisors' restarts in [from, until), by job with their first cause. */
+  private String restartsBetween(Instant from, Instant until) {
+    Map<String, List<SupervisedRestarts.Restart>> byJob = new TreeMap<>(restarts.stream()
+        .filter(r -> !r.at().isBefore(from) && r.at().isBefore(until))
+        .collect(Collectors.groupingBy(SupervisedRestarts.Restart::job)));
+    if (byJob.isEmpty()) {
+      return "none";
+    }
+    return byJob.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size() + " ("
+        + shortCause(e.getValue().get(0).cause()) + ")").collect(Collectors.joining("; "));
+  }
+
+  private static String shortCause(String cause) {
+    int colon = cause.indexOf(':');
+    return (colon > 0 ? cause.substring(0, colon) : cause).replace("|", "/");
+  }
+}

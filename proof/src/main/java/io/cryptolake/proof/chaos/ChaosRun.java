@@ -1,0 +1,200 @@
+package io.cryptolake.proof.chaos;
+
+import io.cryptolake.localstack.LocalServers;
+import io.cryptolake.localstack.LocalServersConfig;
+import io.cryptolake.localstack.ManagedServer;
+import io.cryptolake.producers.synthetic.SyntheticConfig;
+import io.cryptolake.producers.synthetic.SyntheticProducer;
+import io.cryptolake.proof.LocalCluster;
+import io.cryptolake.proof.Project;
+import io.cryptolake.schemas.Manifest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault-injection run: the local servers (owned here, so each can be stopped and started on its own), the
+ * Spark cluster and the five jobs through bin/cluster, the synthetic producer sending with faults, and the
+ * plan's injections while it sends. Then it waits for every job to catch up and runs the reconciliation
+ * against the producer's manifest, the same `reconcile` an operator runs.
+ */
+public final class ChaosRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
+  private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(30);
+
+  private final ChaosConfig config;
+  private final LocalCluster cluster;
+  private final List<String> jobs = Project.streamingJobs();
+
+  public ChaosRun(ChaosConfig config) {
+    this.config = config;
+    this.cluster = new LocalCluster(config.dir(), true);
+  }
+
+  /** One injection as it happened: when, and how long until what it broke was back. */
+  public record Injected(Injection injection, Instant startedAt, Duration recovery, String detail) {}
+
+  public ChaosReport run() throws Exception {
+    cluster.requirePortsFree();
+    cluster.clean();
+    LocalServersConfig serversConfig = LocalServersConfig.defaults().withDataDir(cluster.dataDir());
+    try (LocalServers servers = LocalServers.start(serversConfig)) {
+      try {
+        return runOn(servers);
+      } finally {
+        cluster.run(Duration.ofMinutes(5), "bin/cluster", "down");
+      }
+    }
+  }
+
+  private ChaosReport runOn(LocalServers servers) throws Exception {
+    cluster.up();
+    jobs.forEach(cluster::submit);
+    await("all five jobs RUNNING", Duration.ofMinutes(5), () -> cluster.runningApps().containsAll(jobs));
+
+    Path manifestPath = config.dir().resolve("manifest.json");
+    SyntheticConfig produce = SyntheticConfig.defaults(cluster.kafkaBootstrap(), cluster.registryUrl())
+        .withCount(config.trades() / 2).withRate(config.ratePerSecond())
+        .withFaults(SyntheticConfig.spreadFaults(config.faultFraction())).withSeed(config.seed())
+        .withManifest(manifestPath);
+    Instant start = Instant.now();
+    CompletableFuture<Manifest> producer = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
+    LOG.info("sending {} trades at {}/s; {} injections planned", config.trades(), config.ratePerSecond(),
+        ChaosPlan.of(config, jobs).size());
+
+    List<CompletableFuture<Injected>> injected = new ArrayList<>();
+    for (Injection injection : ChaosPlan.of(config, jobs)) {
+      sleepUntil(start.plus(injection.at()));
+      injected.add(inject(injection, servers));
+    }
+    Manifest manifest = producer.get(config.sendWindow().toMillis() * 3 + Duration.ofMinutes(10).toMillis(),
+        TimeUnit.MILLISECONDS);
+    Instant sent = Instant.now();
+    List<Injected> done = new ArrayList<>();
+    for (CompletableFuture<Injected> future : injected) {
+      done.add(future.get(RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    Duration catchUp = awaitCaughtUp(sent);
+    List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
+    return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
+        SupervisedRestarts.read(cluster.stateDir(), jobs));
+  }
+
+  /** Starts an injection; a kill's recovery (the new driver RUNNING) is awaited in the background. */
+  private CompletableFuture<Injected> inject(Injection injection, LocalServers servers) {
+    Instant at = Instant.now();
+    LOG.info("injecting: {}", injection.describe());
+    if (injection instanceof Injection.KillJob kill) {
+      String oldApp = cluster.runningAppIds().get(kill.job());
+      String pid = cluster.driver(kill.job()).map(p -> {
+        p.destroyForcibly();
+        p.onExit().join();
+        return String.valueOf(p.pid());
+      }).orElse("none (already down)");
+      cluster.submit(kill.job());
+      return CompletableFuture.supplyAsync(() -> {
+        await(kill.job() + " RUNNING again", RECOVERY_TIMEOUT, () -> {
+          String app = cluster.runningAppIds().get(kill.job());
+          return app != null && !app.equals(oldApp);
+        });
+        return new Injected(injection, at, Duration.between(at, Instant.now()),
+            "driver pid " + pid + " killed; new application " + cluster.runningAppIds().get(kill.job()));
+      });
+    }
+    Injection.ServerDown down = (Injection.ServerDown) injection;
+    ManagedServer server = server(servers, down.server());
+    server.stop();
+    sleepUntil(at.plus(down.length()));
+    Instant restarting = Instant.now();
+    server.start();
+    return CompletableFuture.completedFuture(new Injected(injection, at, Duration.between(at, Instant.now()),
+        down.server() + " down " + Duration.between(at, restarting).toSeconds() + " s, ready "
+            + Duration.between(restarting, Instant.now()).toMillis() + " ms after its start"));
+  }
+
+  private static ManagedServer server(LocalServers servers, String name) {
+    return switch (name) {
+      case "s3" -> servers.s3();
+      case "kafka" -> servers.kafka();
+      case "registry" -> servers.registry();
+      default -> throw new IllegalArgumentException("no server " + name);
+    };
+  }
+
+  /**
+   * Caught up: every job answers, both bronze jobs have nothing left in Kafka, and no job's input count moved
+   * over three polls 10 s apart (five triggers).
+   */
+  private Duration awaitCaughtUp(Instant sent) {
+    Map<String, Double> previous = null;
+    int still = 0;
+    long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<String, Double> inputs = new HashMap<>();
+      boolean ready = true;
+      for (String job : jobs) {
+        Map<String, Double> metrics = cluster.metrics(job);
+        Double in = metrics.get("records_in");
+        ready &= in != null && (!job.startsWith("bronze-") || Objects.equals(metrics.get("offsets_behind_latest"), 0.0));
+        inputs.put(job, in);
+      }
+      still = ready && inputs.equals(previous) ? still + 1 : 0;
+      if (still >= 3) {
+        return Duration.between(sent, Instant.now());
+      }
+      previous = inputs;
+      sleepUntil(Instant.now().plusSeconds(10));
+    }
+    throw new IllegalStateException("the jobs did not catch up within " + CATCH_UP_TIMEOUT + "; see "
+        + cluster.stateDir() + "/*.log");
+  }
+
+  /** reconcile --manifest, as an operator runs it; once more after a minute if rows were still on their way. */
+  private List<ChaosReport.Attempt> reconcile(Path manifest) {
+    List<ChaosReport.Attempt> attempts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      var result = cluster.run(Duration.ofMinutes(15), "bin/cluster", "batch", "reconcile", "--manifest",
+          manifest.toString());
+      attempts.add(new ChaosReport.Attempt(Instant.now(), result.exit(), result.output()));
+      if (result.exit() == 0) {
+        break;
+      }
+      sleepUntil(Instant.now().plusSeconds(60));
+    }
+    return attempts;
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(what + ": not within " + timeout);
+      }
+      sleepUntil(Instant.now().plusSeconds(1));
+    }
+  }
+
+  private static void sleepUntil(Instant when) {
+    long millis = Duration.between(Instant.now(), when).toMillis();
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
