@@ -30,6 +30,10 @@ test: tools ## Run every test against real local servers, a real Spark session a
 chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~25 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
+bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (~50 min)
+	$(MVN) -Pbench -pl proof/kafka-connect package
+	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(PROOF_CP)" io.cryptolake.proof.bench.BenchCli $(ARGS)
+
 tools: ## Install what the tests need beyond Maven: promtool (Debian's prometheus package), if missing
 	@command -v promtool >/dev/null || { \
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -2,10 +2,14 @@ package io.cryptolake.gold;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,20 +33,26 @@ public final class GoldLatency {
 
   /** Trade time ({@code timestamp}) to gold. */
   public static Percentiles fromTradeTime(SparkSession spark, LakeConfig lake) {
-    return measure(spark, lake, "timestamp");
+    return measure(spark, lake, "timestamp", lit(true));
+  }
+
+  /** Trade time to gold, for trades whose trade time is in [from, to): one window of a benchmark. */
+  public static Percentiles fromTradeTime(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    return measure(spark, lake, "timestamp", col("timestamp").geq(lit(Timestamp.from(from)))
+        .and(col("timestamp").lt(lit(Timestamp.from(to)))));
   }
 
   /** The producer's send time ({@code ingestion_timestamp}, also the Kafka timestamp) to gold: the pipeline's part. */
   public static Percentiles fromSendTime(SparkSession spark, LakeConfig lake) {
-    return measure(spark, lake, "ingestion_timestamp");
+    return measure(spark, lake, "ingestion_timestamp", lit(true));
   }
 
-  private static Percentiles measure(SparkSession spark, LakeConfig lake, String fromColumn) {
+  private static Percentiles measure(SparkSession spark, LakeConfig lake, String fromColumn, Column rows) {
     String gold = lake.qualified(Tables.GOLD);
     Dataset<Row> added = spark.table(gold + ".entries").where(col("status").notEqual(2))
         .select(col("data_file.file_path").as("file"), col("snapshot_id"));
     Dataset<Row> commits = spark.table(gold + ".snapshots").select(col("snapshot_id"), col("committed_at"));
-    Dataset<Row> latency = spark.table(gold).select(col("_file").as("file"), col(fromColumn).as("since"))
+    Dataset<Row> latency = spark.table(gold).where(rows).select(col("_file").as("file"), col(fromColumn).as("since"))
         .join(added, "file").join(commits, "snapshot_id")
         .select(expr("(unix_micros(committed_at) - unix_micros(since)) / 1e6").as("seconds"));
     Row r = latency.agg(expr("count(*)"), expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)"),

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * bounded cache. An id the registry answers 404 for is remembered as unknown for a minute. A registry that
  * cannot be reached is retried with exponential backoff, then {@link RegistryUnavailableException} is thrown:
  * the batch fails and the query restarts from its checkpoint; an outage never turns into DLQ rows.
+ *
+ * <p>A 404 is believed only from a registry that knows the record's subject ({@code <topic>-value}, which
+ * every producer registers before it writes): a registry that has lost its data, or is not the one the
+ * producers use, answers 404 for every id, and that must fail the batch, not send the stream to the DLQ.
  */
 public final class RegistrySchemas {
   private static final Logger LOG = LoggerFactory.getLogger(RegistrySchemas.class);
@@ -32,6 +37,7 @@ public final class RegistrySchemas {
     }
   };
   private final AtomicLong lookups = new AtomicLong();
+  private final Set<String> knownSubjects = ConcurrentHashMap.newKeySet();
 
   private RegistrySchemas(String registryUrl) {
     this.client = new SchemaRegistryClient(registryUrl);
@@ -46,14 +52,14 @@ public final class RegistrySchemas {
    * The writer schema, or empty when the registry does not know the id. An unreachable registry is retried
    * for up to {@code maxWait}.
    */
-  public Optional<Schema> writerSchema(int id, Duration maxWait) {
+  public Optional<Schema> writerSchema(int id, String subject, Duration maxWait) {
     synchronized (cache) {
       Entry entry = cache.get(id);
       if (entry != null && (entry.schema != null || System.nanoTime() - entry.at < UNKNOWN_TTL_NANOS)) {
         return Optional.ofNullable(entry.schema);
       }
     }
-    Optional<Schema> schema = lookupWithRetry(id, maxWait);
+    Optional<Schema> schema = lookupWithRetry(id, subject, maxWait);
     synchronized (cache) {
       cache.put(id, new Entry(schema.orElse(null), System.nanoTime()));
     }
@@ -65,13 +71,19 @@ public final class RegistrySchemas {
     return lookups.get();
   }
 
-  private Optional<Schema> lookupWithRetry(int id, Duration maxWait) {
+  private Optional<Schema> lookupWithRetry(int id, String subject, Duration maxWait) {
     long deadline = System.nanoTime() + maxWait.toNanos();
     long backoffMillis = 200;
     while (true) {
       try {
         lookups.incrementAndGet();
-        return client.schemaById(id);
+        Optional<Schema> schema = client.schemaById(id);
+        if (schema.isEmpty() && !knowsSubject(subject)) {
+          throw new RegistryUnavailableException("the registry answered 404 for schema id " + id + " but does not "
+              + "know subject '" + subject + "' either, which the topic's producers register before writing: it "
+              + "has lost its data or is not the producers' registry");
+        }
+        return schema;
       } catch (RegistryUnavailableException e) {
         if (System.nanoTime() + backoffMillis * 1_000_000 > deadline) {
           throw new RegistryUnavailableException("schema registry unavailable for " + maxWait.toSeconds()
@@ -87,6 +99,18 @@ public final class RegistrySchemas {
         backoffMillis = Math.min(backoffMillis * 2, 5_000);
       }
     }
+  }
+
+  /** Subjects seen to exist are remembered: a subject is never deleted while its topic is in use. */
+  private boolean knowsSubject(String subject) {
+    if (knownSubjects.contains(subject)) {
+      return true;
+    }
+    boolean known = client.hasSubject(subject);
+    if (known) {
+      knownSubjects.add(subject);
+    }
+    return known;
   }
 
   private record Entry(Schema schema, long at) {}

@@ -53,7 +53,7 @@ public final class SilverTransform {
     Column symbol = adapter.symbol(raw);
     String code = adapter.exchange().code();
     Dataset<Row> decoded = input
-        .withColumn("decoded", decode.apply(col("raw_bytes")))
+        .withColumn("decoded", decode.apply(col("raw_bytes"), col("kafka_topic")))
         .withColumn("raw", functions.from_avro(col("decoded.avro_body"), adapter.exchange().rawSchema().toString()));
     List<Column> columns = new ArrayList<>(List.of(
         col("raw_bytes"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col("kafka_timestamp"),

@@ -20,7 +20,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,7 +29,7 @@ import org.apache.spark.sql.types.StructType;
  * writer schema the id names, so a producer that added an optional field keeps flowing), or the
  * deserialization reason. Spark then converts the body with spark-avro's {@code from_avro}.
  */
-public final class WireDecoder implements UDF1<byte[], Row>, Serializable {
+public final class WireDecoder implements UDF2<byte[], String, Row>, Serializable {
   public static final StructType RESULT = new StructType()
       .add("schema_id", DataTypes.IntegerType)
       .add("decode_error", DataTypes.StringType)
@@ -58,13 +58,13 @@ public final class WireDecoder implements UDF1<byte[], Row>, Serializable {
   }
 
   @Override
-  public Row call(byte[] value) {
+  public Row call(byte[] value, String topic) {
     if (!WireFormat.isFramed(value)) {
       return RowFactory.create(null, DlqReason.INVALID_WIRE_FORMAT.reason(), null);
     }
     int schemaId = WireFormat.schemaId(value);
     Optional<Schema> writer = RegistrySchemas.forRegistry(registryUrl)
-        .writerSchema(schemaId, Duration.ofMillis(registryMaxWaitMillis));
+        .writerSchema(schemaId, topic + "-value", Duration.ofMillis(registryMaxWaitMillis));
     if (writer.isEmpty()) {
       return RowFactory.create(schemaId, DlqReason.UNKNOWN_SCHEMA_ID.reason(), null);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.schemas.AvroBinary;
 import io.cryptolake.schemas.Exchange;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class WireDecoderTest {
   private static final String REGISTRY = TestLake.servers().config().registryUrl();
   private static final Schema READER = Exchange.KRAKEN.rawSchema();
+  private static final String TOPIC = "decoder-test";
 
-  private final int v1 = new SchemaRegistryClient(REGISTRY).register("decoder-test-value", READER);
+  private final int v1 = new SchemaRegistryClient(REGISTRY).register(TOPIC + "-value", READER);
   private final WireDecoder decoder = new WireDecoder(READER, REGISTRY, Duration.ofSeconds(5));
 
   @Test
@@ -32,19 +34,19 @@ class WireDecoderTest {
     byte[] body = AvroBinary.encode(trade(READER));
     byte[] framed = WireFormat.frame(v1, body);
 
-    assertDecoded(decoder.call(framed), v1, body);
-    assertFailed(decoder.call(null), null, "invalid_wire_format");
-    assertFailed(decoder.call(new byte[0]), null, "invalid_wire_format");
-    assertFailed(decoder.call(new byte[] {0, 0, 0, 1}), null, "invalid_wire_format");
+    assertDecoded(decoder.call(framed, TOPIC), v1, body);
+    assertFailed(decoder.call(null, TOPIC), null, "invalid_wire_format");
+    assertFailed(decoder.call(new byte[0], TOPIC), null, "invalid_wire_format");
+    assertFailed(decoder.call(new byte[] {0, 0, 0, 1}, TOPIC), null, "invalid_wire_format");
     byte[] badMagic = framed.clone();
     badMagic[0] = 7;
-    assertFailed(decoder.call(badMagic), null, "invalid_wire_format");
-    assertFailed(decoder.call(WireFormat.frame(2_000_000_123, body)), 2_000_000_123, "unknown_schema_id");
+    assertFailed(decoder.call(badMagic, TOPIC), null, "invalid_wire_format");
+    assertFailed(decoder.call(WireFormat.frame(2_000_000_123, body), TOPIC), 2_000_000_123, "unknown_schema_id");
     for (int cut = 0; cut < body.length; cut++) {
-      assertFailed(decoder.call(WireFormat.frame(v1, Arrays.copyOf(body, cut))), v1, "avro_decode_failed");
+      assertFailed(decoder.call(WireFormat.frame(v1, Arrays.copyOf(body, cut)), TOPIC), v1, "avro_decode_failed");
     }
     byte[] trailing = Arrays.copyOf(framed, framed.length + 3);
-    assertFailed(decoder.call(trailing), v1, "avro_decode_failed");
+    assertFailed(decoder.call(trailing, TOPIC), v1, "avro_decode_failed");
   }
 
   @Test
@@ -53,7 +55,7 @@ class WireDecoderTest {
     for (int i = 0; i < 5_000; i++) {
       byte[] garbage = new byte[random.nextInt(200)];
       random.nextBytes(garbage);
-      Row outcome = decoder.call(WireFormat.frame(v1, garbage));
+      Row outcome = decoder.call(WireFormat.frame(v1, garbage), TOPIC);
       if (outcome.getString(1) == null) {
         // Some random bytes are a valid record by chance; then they must be exactly that record's bytes.
         assertArrayEquals(garbage, (byte[]) outcome.get(2));
@@ -66,10 +68,10 @@ class WireDecoderTest {
   @Test
   void aNewerWriterSchemaIsResolvedToTheReaderSchema() {
     Schema v2 = SilverPipelineTest.evolved(READER, "venue");
-    int v2Id = new SchemaRegistryClient(REGISTRY).register("decoder-test-value", v2);
+    int v2Id = new SchemaRegistryClient(REGISTRY).register(TOPIC + "-value", v2);
     GenericRecord record = trade(v2);
     record.put("venue", "spot");
-    Row outcome = decoder.call(WireFormat.frame(v2Id, AvroBinary.encode(record)));
+    Row outcome = decoder.call(WireFormat.frame(v2Id, AvroBinary.encode(record)), TOPIC);
     assertDecoded(outcome, v2Id, AvroBinary.encode(trade(READER)));
   }
 
@@ -77,10 +79,10 @@ class WireDecoderTest {
   void eachSchemaIdIsLookedUpOncePerJvm() {
     RegistrySchemas schemas = RegistrySchemas.forRegistry(REGISTRY);
     byte[] framed = WireFormat.frame(v1, AvroBinary.encode(trade(READER)));
-    decoder.call(framed);
+    decoder.call(framed, TOPIC);
     long before = schemas.lookups();
     for (int i = 0; i < 1_000; i++) {
-      decoder.call(framed);
+      decoder.call(framed, TOPIC);
     }
     assertEquals(before, schemas.lookups());
   }
@@ -89,7 +91,21 @@ class WireDecoderTest {
   void anUnreachableRegistryIsAnErrorNotADlqReason() {
     WireDecoder unreachable = new WireDecoder(READER, "http://127.0.0.1:1/apis/ccompat/v7", Duration.ofMillis(500));
     byte[] framed = WireFormat.frame(v1, AvroBinary.encode(trade(READER)));
-    assertThrows(SchemaRegistryClient.RegistryUnavailableException.class, () -> unreachable.call(framed));
+    assertThrows(SchemaRegistryClient.RegistryUnavailableException.class, () -> unreachable.call(framed, TOPIC));
+  }
+
+  /**
+   * A registry that answers 404 for an id and does not know the topic's subject either has lost its data (or
+   * is the wrong one): that fails like an outage instead of sending the stream to the DLQ. With the subject
+   * known, a 404 is a genuinely unknown id.
+   */
+  @Test
+  void aRegistryWithoutTheTopicsSubjectIsAnErrorNotAnUnknownId() {
+    byte[] unknownId = WireFormat.frame(2_000_000_456, AvroBinary.encode(trade(READER)));
+    SchemaRegistryClient.RegistryUnavailableException e = assertThrows(
+        SchemaRegistryClient.RegistryUnavailableException.class, () -> decoder.call(unknownId, "never-registered"));
+    assertTrue(e.getMessage().contains("never-registered-value"), e.getMessage());
+    assertFailed(decoder.call(unknownId, TOPIC), 2_000_000_456, "unknown_schema_id");
   }
 
   private static GenericRecord trade(Schema schema) {

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -173,6 +174,42 @@ public final class LocalCluster {
         return Optional.empty();
       }
     });
+  }
+
+  /**
+   * Waits until the jobs are caught up: every one answers, bronze has nothing left in Kafka, and no job's
+   * input count moves over three polls 10 s apart (five triggers). Throws after {@code timeout}.
+   */
+  public void awaitCaughtUp(List<String> jobs, Duration timeout) {
+    Map<String, Double> previous = null;
+    int still = 0;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (still < 3) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the jobs did not catch up within " + timeout + "; see " + stateDir()
+            + "/*.log");
+      }
+      pause(Duration.ofSeconds(10));
+      Map<String, Double> inputs = new HashMap<>();
+      boolean ready = true;
+      for (String job : jobs) {
+        Map<String, Double> metrics = metrics(job);
+        Double in = metrics.get("records_in");
+        ready &= in != null && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0;
+        inputs.put(job, in);
+      }
+      still = ready && inputs.equals(previous) ? still + 1 : 0;
+      previous = inputs;
+    }
+  }
+
+  public static void pause(Duration duration) {
+    try {
+      Thread.sleep(Math.max(0, duration.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** Fails, naming the port and its setting, when any port of the local deployment is taken. */

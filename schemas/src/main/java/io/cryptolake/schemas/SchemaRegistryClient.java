@@ -53,6 +53,19 @@ public final class SchemaRegistryClient {
     return readTree(response.body()).path("id").asInt();
   }
 
+  /** Whether the registry has any version under the subject (404: it has none). */
+  public boolean hasSubject(String subject) {
+    HttpResponse<String> response = send(request("/subjects/" + subject + "/versions").GET().build());
+    if (response.statusCode() == 404) {
+      return false;
+    }
+    if (response.statusCode() != 200) {
+      throw new RegistryUnavailableException("looking up subject '" + subject + "' at " + baseUrl
+          + " answered HTTP " + response.statusCode() + ": " + response.body());
+    }
+    return true;
+  }
+
   /** The schema registered under the id, or empty when the registry answers 404 for it. */
   public Optional<Schema> schemaById(int id) {
     HttpResponse<String> response = send(request("/schemas/ids/" + id).GET().build());

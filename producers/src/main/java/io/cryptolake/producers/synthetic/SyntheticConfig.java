@@ -84,6 +84,13 @@ public record SyntheticConfig(
         spreadOver);
   }
 
+  /** Sends until {@code span} has passed instead of {@code count} records. */
+  public SyntheticConfig withDuration(Duration span) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, span,
+        ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
+  }
+
   public SyntheticConfig withSpreadOver(Duration span) {
     return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
         ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest, span);

@@ -12,10 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -85,7 +82,8 @@ public final class ChaosRun {
     for (CompletableFuture<Injected> future : injected) {
       done.add(future.get(RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
-    Duration catchUp = awaitCaughtUp(sent);
+    cluster.awaitCaughtUp(jobs, CATCH_UP_TIMEOUT);
+    Duration catchUp = Duration.between(sent, Instant.now());
     List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
     return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
         SupervisedRestarts.read(cluster.stateDir(), jobs));
@@ -132,34 +130,6 @@ public final class ChaosRun {
     };
   }
 
-  /**
-   * Caught up: every job answers, both bronze jobs have nothing left in Kafka, and no job's input count moved
-   * over three polls 10 s apart (five triggers).
-   */
-  private Duration awaitCaughtUp(Instant sent) {
-    Map<String, Double> previous = null;
-    int still = 0;
-    long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      Map<String, Double> inputs = new HashMap<>();
-      boolean ready = true;
-      for (String job : jobs) {
-        Map<String, Double> metrics = cluster.metrics(job);
-        Double in = metrics.get("records_in");
-        ready &= in != null && (!job.startsWith("bronze-") || Objects.equals(metrics.get("offsets_behind_latest"), 0.0));
-        inputs.put(job, in);
-      }
-      still = ready && inputs.equals(previous) ? still + 1 : 0;
-      if (still >= 3) {
-        return Duration.between(sent, Instant.now());
-      }
-      previous = inputs;
-      sleepUntil(Instant.now().plusSeconds(10));
-    }
-    throw new IllegalStateException("the jobs did not catch up within " + CATCH_UP_TIMEOUT + "; see "
-        + cluster.stateDir() + "/*.log");
-  }
-
   /** reconcile --manifest, as an operator runs it; once more after a minute if rows were still on their way. */
   private List<ChaosReport.Attempt> reconcile(Path manifest) {
     List<ChaosReport.Attempt> attempts = new ArrayList<>();
@@ -186,15 +156,6 @@ public final class ChaosRun {
   }
 
   private static void sleepUntil(Instant when) {
-    long millis = Duration.between(Instant.now(), when).toMillis();
-    if (millis <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    LocalCluster.pause(Duration.between(Instant.now(), when));
   }
 }

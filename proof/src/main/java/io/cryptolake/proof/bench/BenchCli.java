@@ -1,0 +1,117 @@
+package io.cryptolake.proof.bench;
+
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import io.cryptolake.localstack.LocalServers;
+import io.cryptolake.localstack.LocalServersConfig;
+import io.cryptolake.producers.synthetic.SyntheticConfig;
+import io.cryptolake.producers.synthetic.SyntheticProducer;
+import io.cryptolake.proof.LocalCluster;
+import io.cryptolake.proof.Project;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.StreamConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code make bench}: the ingest benchmark in this JVM, then the whole pipeline on a local cluster. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Loads Binance trades into a topic and measures Kafka's own consumer, the bronze stream, silver",
+        "and a naive from_avro silver on them (local Spark in this JVM); then runs the five jobs on a local cluster",
+        "with the synthetic producer at each rate for a window. Writes a Markdown report to --dir."})
+public final class BenchCli implements Callable<Integer> {
+  @Option(names = "--trades", defaultValue = "1000000", description = "Trades for the ingest benchmark (${DEFAULT-VALUE}).")
+  long trades;
+
+  @Option(names = "--rates", split = ",", defaultValue = "5000,10000,20000",
+      description = "Producer rates for the whole pipeline, trades/s (${DEFAULT-VALUE}).")
+  List<Double> rates;
+
+  @Option(names = "--window", defaultValue = "600", description = "Seconds each rate is held (${DEFAULT-VALUE}).")
+  long windowSeconds;
+
+  @Option(names = "--latency-rate", defaultValue = "5000", description = "The rate whose latency is reported (${DEFAULT-VALUE}).")
+  double latencyRate;
+
+  @Option(names = "--dir", defaultValue = "data/bench", description = "Servers, tables and report (${DEFAULT-VALUE}); emptied first.")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), true);
+    cluster.requirePortsFree();
+    cluster.clean();
+    BenchReport report = new BenchReport(trades, Duration.ofSeconds(windowSeconds));
+    LocalServersConfig servers = LocalServersConfig.defaults().withDataDir(cluster.dataDir());
+    try (LocalServers running = LocalServers.start(servers)) {
+      ingest(servers, report);
+      pipeline(cluster, servers, report);
+    }
+    Path file = dir.resolve("report.md");
+    Files.writeString(file, report.markdown());
+    System.out.println(report.markdown());
+    System.out.println("report: " + file);
+    return 0;
+  }
+
+  private void ingest(LocalServersConfig servers, BenchReport report) throws Exception {
+    String topic = "bench.binance";
+    Instant start = Instant.now();
+    new SyntheticProducer(SyntheticConfig.defaults(servers.kafkaBootstrap(), servers.registryUrl())
+        .withExchanges(List.of(Exchange.BINANCE)).withTopics(Map.of(Exchange.BINANCE, topic)).withCount(trades)
+        .withFaults(Map.of()).withSeed(1)).run();
+    report.producer(trades, Duration.between(start, Instant.now()));
+    report.add("kafka", IngestBench.kafkaConsumer(servers.kafkaBootstrap(), topic, trades));
+
+    String root = "s3a://" + servers.bucket();
+    LakeConfig lake = LakeConfig.s3(dir.resolve("ingest"), servers.s3Endpoint(), root + "/bench-warehouse");
+    StreamConfig stream = new StreamConfig(root + "/bench-checkpoints", "2 seconds");
+    SparkSession spark = LakeSession.forJob("bench-ingest", lake);
+    LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
+    try {
+      report.add("bronze", IngestBench.bronze(spark, lake, servers.kafkaBootstrap(), topic, stream));
+      report.add("connect", ConnectBench.run(dir.resolve("connect"), servers, topic, trades, root + "/connect-warehouse",
+          spark));
+      report.add("silver", IngestBench.silver(spark, lake, servers.registryUrl(), stream));
+      report.add("naive", IngestBench.naiveSilver(spark, lake, stream));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private void pipeline(LocalCluster cluster, LocalServersConfig servers, BenchReport report) {
+    cluster.up();
+    try {
+      // Some trades waiting, so every job's first batch has work to do.
+      new SyntheticProducer(SyntheticConfig.defaults(servers.kafkaBootstrap(), servers.registryUrl())
+          .withCount(5_000).withSeed(2)).run();
+      PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs());
+      report.firstBatch(bench.coldStart());
+      LakeConfig lake = LakeConfig.s3(cluster.dir(), servers.s3Endpoint(), cluster.setting("CRYPTOLAKE_WAREHOUSE"));
+      SparkSession spark = LakeSession.forJob("bench-latency", lake);
+      LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
+      try {
+        for (double rate : rates) {
+          report.add(bench.hold(rate, Duration.ofSeconds(windowSeconds), spark, lake, rate == latencyRate));
+        }
+      } finally {
+        spark.stop();
+      }
+      report.memory(bench.peakMemory());
+    } finally {
+      cluster.run(Duration.ofMinutes(5), "bin/cluster", "down");
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCli()).execute(args));
+  }
+}
