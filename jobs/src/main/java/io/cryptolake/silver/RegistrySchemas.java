@@ -1,7 +1,7 @@
 package io.cryptolake.silver;
 
-import io.cryptolake.schemas.SchemaRegistryClient;
 import io.cryptolake.schemas.SchemaRegistryClient.RegistryUnavailableException;
+import io.cryptolake.schemas.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

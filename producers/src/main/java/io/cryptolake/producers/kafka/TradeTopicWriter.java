@@ -82,6 +82,11 @@ public final class TradeTopicWriter implements AutoCloseable {
   }
 
   /** Records Kafka did not take after every retry. */
+  /** How many partitions the topic has. */
+  public int partitionsFor(String topic) {
+    return producer.partitionsFor(topic).size();
+  }
+
   public long failures() {
     return failures.get();
   }

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code make bench}: the ingest benchmark in this JVM, then the whole pipeline on a local cluster. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -95,12 +95,19 @@ public final class BenchCli implements Callable<Integer> {
           .withCount(5_000).withSeed(2)).run();
       PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs());
       report.firstBatch(bench.coldStart());
+      cluster.awaitCaughtUp(Project.streamingJobs(), Duration.ofMinutes(10));
       LakeConfig lake = LakeConfig.s3(cluster.dir(), servers.s3Endpoint(), cluster.setting("CRYPTOLAKE_WAREHOUSE"));
       SparkSession spark = LakeSession.forJob("bench-latency", lake);
       LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
       try {
         for (double rate : rates) {
-          report.add(bench.hold(rate, Duration.ofSeconds(windowSeconds), spark, lake, rate == latencyRate));
+          PipelineBench.RateResult result = bench.hold(rate, Duration.ofSeconds(windowSeconds), spark, lake,
+              rate == latencyRate);
+          report.add(result);
+          // Past the latency rate, the first rate not kept up ends the search: higher ones only pile up backlog.
+          if (!result.sustained() && rate >= latencyRate) {
+            break;
+          }
         }
       } finally {
         spark.stop();

@@ -64,10 +64,11 @@ final class BenchReport {
     md.append("First batch after a cold start (submit to first finished batch; goal 15 s):\n\n");
     firstBatch.forEach((job, t) -> md.append(String.format("- %s: %.1f s%n", job, t.toMillis() / 1000.0)));
     md.append("\n| rate asked | rate sent | kept up | p90 batch ms per job | max bronze offsets behind | "
-        + "trade time to gold p50 / p95 / p99 (s) |\n|---|---|---|---|---|---|\n");
+        + "drained after (s) | trade time to gold p50 / p95 / p99 (s) |\n|---|---|---|---|---|---|---|\n");
     for (PipelineBench.RateResult r : rates) {
-      md.append(String.format("| %,.0f | %,.0f | %s | %s | %,.0f | %s |%n", r.rate(), r.achievedRate(),
-          r.sustained() ? "yes" : "no", r.p90BatchMs(), r.maxBronzeBehind(), r.latency() == null ? "-"
+      md.append(String.format("| %,.0f | %,.0f | %s | %s | %,.0f | %s | %s |%n", r.rate(), r.achievedRate(),
+          r.sustained() ? "yes" : "no", r.p90BatchMs(), r.maxBronzeBehind(),
+          r.drain() == null ? "not in 20 min" : String.valueOf(r.drain().toSeconds()), r.latency() == null ? "-"
               : String.format("%.1f / %.1f / %.1f", r.latency().p50(), r.latency().p95(), r.latency().p99())));
     }
     md.append("\nPeak JVM heap per job (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g):\n\n");

@@ -9,10 +9,21 @@ import io.cryptolake.proof.Project;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -23,7 +34,9 @@ import org.apache.spark.sql.SparkSession;
  * It commits every 2 s, bronze's trigger. Rows/s from its own commits; the table is read through Spark. Its
  * catalog is Iceberg's Hadoop catalog on the same S3 warehouse: the connector's plain JdbcCatalog fails its
  * commits on SQLite (SQLITE_BUSY, the issue the jobs' SqliteJdbcCatalog works around), and only its
- * coordinator commits, which is what the Hadoop catalog needs.
+ * coordinator commits, which is what the Hadoop catalog needs. While it runs, a trickle of one record per
+ * partition every 200 ms keeps every task receiving: a task that receives nothing never answers the
+ * coordinator's commit requests (apache/iceberg#17811), so the tail of a finished load is never committed.
  */
 final class ConnectBench {
   private static final String TABLE = "connect_bronze_binance";
@@ -84,8 +97,10 @@ final class ConnectBench {
         .redirectErrorStream(true).redirectOutput(dir.resolve("connect.log").toFile()).start();
     // Stopped with this JVM too (Ctrl-C of make bench), not left consuming the topic.
     Thread stopConnect = new Thread(connect::destroy, "stop-kafka-connect");
+    AtomicBoolean trickling = new AtomicBoolean(true);
     Runtime.getRuntime().addShutdownHook(stopConnect);
     try {
+      startTrickle(servers.kafkaBootstrap(), topic, trickling);
       LakeConfig lake = new LakeConfig("connect", LakeConfig.CatalogType.HADOOP, null, warehouse, "market_data",
           servers.s3Endpoint(), "us-east-1", true);
       LakeSession.attach(spark, lake);
@@ -99,21 +114,67 @@ final class ConnectBench {
         LocalCluster.pause(Duration.ofSeconds(1));
       }
       Duration wall = Duration.between(start, Instant.now());
-      List<Row> commits = spark.sql("SELECT committed_at, CAST(summary['added-records'] AS BIGINT) FROM "
-          + snapshots + " ORDER BY committed_at").collectAsList();
-      Row first = commits.get(0);
-      Row last = commits.get(commits.size() - 1);
-      double seconds = (last.getTimestamp(0).getTime() - first.getTimestamp(0).getTime()) / 1000.0;
-      long rows = expected - first.getLong(1);
-      return new IngestBench.Rate("Kafka Connect + Iceberg sink (" + commits.size() + " commits)", expected,
-          seconds > 0 ? rows / seconds : 0, wall);
+      Timestamp lastCommit = spark.sql("SELECT max(committed_at) FROM " + snapshots).first().getTimestamp(0);
+      // While working: from the sink's first records (its worker starting) to the commit that made the last
+      // row readable, as bronze's figure runs from its first batch to its last; the JVM's start-up is not in it.
+      Instant working = firstWorkerStart(dir.resolve("connect.log"), start);
+      double seconds = (lastCommit.getTime() - working.toEpochMilli()) / 1000.0;
+      return new IngestBench.Rate("Kafka Connect + Iceberg sink (JVM start to worker: "
+          + Duration.between(start, working).toSeconds() + " s)", expected, expected / seconds, wall);
     } finally {
+      trickling.set(false);
       connect.destroy();
       if (!connect.waitFor(30, TimeUnit.SECONDS)) {
         connect.destroyForcibly();
       }
       Runtime.getRuntime().removeShutdownHook(stopConnect);
     }
+  }
+
+  /** When the sink's first worker started (it starts on the first records), from Connect's log lines. */
+  private static Instant firstWorkerStart(Path log, Instant launched) throws IOException {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("Starting commit worker")).findFirst()
+          .map(l -> LocalTime.parse(l.substring(0, 12)).atDate(LocalDate.now()).atZone(ZoneId.systemDefault())
+              .toInstant())
+          .orElse(launched);
+    }
+  }
+
+  /** Copies of the topic's first record, one to each partition every 200 ms, until told to stop. */
+  private static void startTrickle(String bootstrap, String topic, AtomicBoolean running) {
+    byte[] value = firstValue(bootstrap, topic);
+    Thread trickle = new Thread(() -> {
+      try (TradeTopicWriter writer = new TradeTopicWriter(bootstrap)) {
+        int partitions = writer.partitionsFor(topic);
+        while (running.get()) {
+          for (int p = 0; p < partitions; p++) {
+            writer.send(new ProducerRecord<>(topic, p, null, value), null);
+          }
+          LocalCluster.pause(Duration.ofMillis(200));
+        }
+      }
+    }, "connect-trickle");
+    trickle.setDaemon(true);
+    trickle.start();
+  }
+
+  private static byte[] firstValue(String bootstrap, String topic) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      TopicPartition first = new TopicPartition(topic, 0);
+      consumer.assign(List.of(first));
+      consumer.seekToBeginning(List.of(first));
+      for (int i = 0; i < 30; i++) {
+        for (var record : consumer.poll(Duration.ofSeconds(1))) {
+          return record.value();
+        }
+      }
+    }
+    throw new IllegalStateException("no record in " + topic + " partition 0");
   }
 
   /** Rows the table holds by its newest commit; 0 before the sink has created it. */

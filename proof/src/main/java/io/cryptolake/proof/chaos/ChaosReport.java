@@ -51,9 +51,12 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
     manifest.exchanges().forEach((exchange, c) -> md.append(String.format(
         "- %s: %,d sent, %,d valid (%,d duplicates, %,d out of order), %,d faulty: %s%n", exchange, c.sent(),
         c.valid(), c.duplicates(), c.outOfOrder(), c.expectedDlqTotal(), c.expectedDlqReasons())));
-    md.append(String.format("%nReconcile against the manifest (attempt %d of %d shown%s):%n%n```%n%s```%n",
-        reconciles.size(), reconciles.size(), reconciles.size() > 1 ? "; the earlier ones ran before the last "
-            + "rows had arrived" : "", reconciles.get(reconciles.size() - 1).output()));
+    for (Attempt earlier : reconciles.subList(0, reconciles.size() - 1)) {
+      md.append(String.format("%nReconcile at %s, before the last rows had arrived (retried a minute later):%n%n```%n%s```%n",
+          earlier.at(), verdictLines(earlier.output())));
+    }
+    md.append(String.format("%nReconcile against the manifest at %s:%n%n```%n%s```%n",
+        reconciles.get(reconciles.size() - 1).at(), reconciles.get(reconciles.size() - 1).output()));
     md.append("\nVerdict: ").append(ok() ? "PASS" : "FAIL").append('\n');
     return md.toString();
   }
@@ -68,6 +71,12 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
     }
     return byJob.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size() + " ("
         + shortCause(e.getValue().get(0).cause()) + ")").collect(Collectors.joining("; "));
+  }
+
+  /** The per-exchange counts, gold's line, the mismatches and the verdicts of a reconcile's output. */
+  private static String verdictLines(String output) {
+    return output.lines().filter(l -> l.matches("\\s+(binance|kraken|gold:).*") || l.contains("MISMATCH")
+        || l.contains("reconcile:") || l.contains("manifest:")).collect(Collectors.joining("\n", "", "\n"));
   }
 
   private static String shortCause(String cause) {

@@ -65,13 +65,13 @@ public final class ChaosRun {
         .withCount(config.trades() / 2).withRate(config.ratePerSecond())
         .withFaults(SyntheticConfig.spreadFaults(config.faultFraction())).withSeed(config.seed())
         .withManifest(manifestPath);
+    List<Injection> plan = ChaosPlan.of(config, jobs);
     Instant start = Instant.now();
     CompletableFuture<Manifest> producer = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
-    LOG.info("sending {} trades at {}/s; {} injections planned", config.trades(), config.ratePerSecond(),
-        ChaosPlan.of(config, jobs).size());
+    LOG.info("sending {} trades at {}/s; {} injections planned", config.trades(), config.ratePerSecond(), plan.size());
 
     List<CompletableFuture<Injected>> injected = new ArrayList<>();
-    for (Injection injection : ChaosPlan.of(config, jobs)) {
+    for (Injection injection : plan) {
       sleepUntil(start.plus(injection.at()));
       injected.add(inject(injection, servers));
     }
