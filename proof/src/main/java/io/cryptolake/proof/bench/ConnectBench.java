@@ -16,14 +16,11 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -31,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
  * The peer: Kafka Connect standalone with the Apache Iceberg sink, as its own JVM (the classpath the bench
  * profile assembles), writing the same topic to an Iceberg table with bronze's columns: a byte-array converter,
  * HoistField puts the value in raw_bytes, InsertField adds the Kafka topic, partition, offset and timestamp.
- * It commits every 2 s, bronze's trigger. Rows/s from its own commits; the table is read through Spark. Its
+ * It commits every 2 s, bronze's trigger. Rows/s from its first records to its last commit (read through Spark). Its
  * catalog is Iceberg's Hadoop catalog on the same S3 warehouse: the connector's plain JdbcCatalog fails its
  * commits on SQLite (SQLITE_BUSY, the issue the jobs' SqliteJdbcCatalog works around), and only its
  * coordinator commits, which is what the Hadoop catalog needs. While it runs, a trickle of one record per
@@ -160,11 +157,7 @@ final class ConnectBench {
   }
 
   private static byte[] firstValue(String bootstrap, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<byte[], byte[]> consumer = IngestBench.consumer(bootstrap)) {
       TopicPartition first = new TopicPartition(topic, 0);
       consumer.assign(List.of(first));
       consumer.seekToBeginning(List.of(first));

@@ -40,13 +40,18 @@ final class IngestBench {
 
   private IngestBench() {}
 
-  static Rate kafkaConsumer(String bootstrap, String topic, long expected) {
+  /** A plain byte-array consumer with no group, for reading a topic directly. */
+  static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+    return new KafkaConsumer<>(props);
+  }
+
+  static Rate kafkaConsumer(String bootstrap, String topic, long expected) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(partitions);
