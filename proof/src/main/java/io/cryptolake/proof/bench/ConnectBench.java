@@ -28,8 +28,8 @@ import org.apache.spark.sql.SparkSession;
  * The peer: Kafka Connect standalone with the Apache Iceberg sink, as its own JVM (the classpath the bench
  * profile assembles), writing the same topic to an Iceberg table with bronze's columns: a byte-array converter,
  * HoistField puts the value in raw_bytes, InsertField adds the Kafka topic, partition, offset and timestamp.
- * It commits every 2 s, bronze's trigger. Rows/s from its first records to its last commit (read through Spark). Its
- * catalog is Iceberg's Hadoop catalog on the same S3 warehouse: the connector's plain JdbcCatalog fails its
+ * It commits every 2 s, bronze's trigger. Rows/s from its first records to its last commit (read through
+ * Spark). Its catalog is Iceberg's Hadoop catalog on the same S3 warehouse: the connector's plain JdbcCatalog fails its
  * commits on SQLite (SQLITE_BUSY, the issue the jobs' SqliteJdbcCatalog works around), and only its
  * coordinator commits, which is what the Hadoop catalog needs. While it runs, a trickle of one record per
  * partition every 200 ms keeps every task receiving: a task that receives nothing never answers the
