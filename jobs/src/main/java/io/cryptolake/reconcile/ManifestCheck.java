@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -35,7 +36,9 @@ public record ManifestCheck(List<Line> lines) {
       lines.add(new Line(id + " DLQ rows = faulty", sent.expectedDlqTotal(), e.dlq()));
     }
     Map<String, Long> expected = expectedReasons(manifest, result);
-    for (String reason : new TreeSet<>(union(expected, result.dlqByReason()))) {
+    Set<String> reasons = new TreeSet<>(expected.keySet());
+    reasons.addAll(result.dlqByReason().keySet());
+    for (String reason : reasons) {
       lines.add(new Line("DLQ " + reason, expected.getOrDefault(reason, 0L),
           result.dlqByReason().getOrDefault(reason, 0L)));
     }
@@ -50,7 +53,8 @@ public record ManifestCheck(List<Line> lines) {
     out.println("  against the producer's manifest:");
     out.printf("    %-40s %12s %12s%n", "", "expected", "found");
     for (Line line : lines) {
-      out.printf("    %-40s %,12d %,12d%s%n", line.what(), line.expected(), line.found(), line.ok() ? "" : "   MISMATCH");
+      out.printf("    %-40s %,12d %,12d%s%n", line.what(), line.expected(), line.found(),
+          line.ok() ? "" : "   MISMATCH");
     }
     out.println(ok() ? "  manifest: PASS, every record sent is where its kind says" : "  manifest: FAIL");
   }
@@ -67,9 +71,4 @@ public record ManifestCheck(List<Line> lines) {
     return expected;
   }
 
-  private static List<String> union(Map<String, Long> a, Map<String, Long> b) {
-    List<String> keys = new ArrayList<>(a.keySet());
-    keys.addAll(b.keySet());
-    return keys;
-  }
 }
