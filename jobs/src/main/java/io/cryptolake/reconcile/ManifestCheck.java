@@ -70,5 +70,4 @@ public record ManifestCheck(List<Line> lines) {
     }
     return expected;
   }
-
 }
