@@ -27,10 +27,10 @@ run: build ## Run the whole pipeline on embedded servers and print a summary (AR
 test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
 
-chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~25 min; ARGS="--help")
+chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
-bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (~50 min)
+bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)
 	$(MVN) -Pbench -pl proof/kafka-connect package
 	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(PROOF_CP)" io.cryptolake.proof.bench.BenchCli $(ARGS)
 
