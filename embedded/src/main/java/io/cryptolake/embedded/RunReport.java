@@ -125,7 +125,9 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println("                                       make monitor runs Prometheus with the alert rules (monitoring/)");
     out.println("  make produce ARGS=--help             more trades, other rates, other faults");
     out.println("  make reconcile / make replay / make maintain / make gaps   (make help lists all)");
-    out.println("  docs/architecture.md, docs/operations.md, docs/troubleshooting.md");
+    out.println("  make chaos / make bench              kill jobs and servers mid-stream, then reconcile; measure speed");
+    out.println("  docs/architecture.md, docs/operations.md, docs/troubleshooting.md, docs/reliability.md,");
+    out.println("  docs/benchmarks.md");
     out.println();
     out.println(ok() ? "Result: OK, every record accounted for"
         : "Result: FAILED" + (bronzeComplete() ? "" : ", bronze does not match Kafka")
