@@ -1,77 +1,130 @@
 package io.cryptolake.gaps;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.Tables;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Missing trade ids per (exchange, symbol) over a window of trade time: trade ids are consecutive per symbol
- * on both exchanges, so a step of more than one between neighbours (by id) is a gap of that many ids minus
- * one. Found gaps are merged into control_sequence_gaps on (exchange, symbol, gap_start): a second run over
- * the same data adds nothing. Gaps before the first or after the last trade in the window cannot be seen.
+ * Missing trade ids per (exchange, symbol). Trade ids are consecutive per symbol on both exchanges, so a step of
+ * more than one between neighbours (by id) is a gap. One run:
+ * <ol>
+ *   <li>looks at gold's trades in a window of trade time, together with each symbol's highest id seen by earlier
+ *       runs ({@code control_sequence_progress}): an outage longer than the window is still a gap, from the
+ *       last trade before it to the first after it;</li>
+ *   <li>records gaps not yet in {@code control_sequence_gaps} (a gap inside a recorded one, left by a partial
+ *       fill, is that one, not a new row);</li>
+ *   <li>counts again the missing ids of every open gap that gold's rows since the previous run could fill (late
+ *       trades, a DLQ replay), and closes a gap ({@code filled_at}) when none is missing. Rows are never
+ *       deleted: a filled gap keeps its range, size, severity and when it was detected.</li>
+ * </ol>
+ * Assumption: a symbol's trade ids grow with its trade times, so the ids of a gap lie between the trade times
+ * of its neighbours; counting reads only those hours of gold.
  */
 public final class SequenceGaps {
+  /** The table property that records up to which gold snapshot the last run looked for fills. */
+  static final String GOLD_SNAPSHOT = "cryptolake.gaps.gold-snapshot";
+  private static final Column DECIMAL_ID = col("source_sequence").cast(DataTypes.createDecimalType(20, 0));
+
   private SequenceGaps() {}
 
-  /** The run's outcome: gaps found in the window, and how many of them were new to the table. */
-  public record Result(List<Row> found, long added) {}
+  /** Gaps seen in the window, how many were new to the table, and how many open gaps were closed. */
+  public record Result(List<Row> found, long added, long filled) {}
 
   public static Result detect(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
-    catalog.ensure(Tables.gold());
+    Table gold = catalog.ensure(Tables.gold());
     Table gapsTable = catalog.ensure(Tables.sequenceGaps());
-    Dataset<Row> trades = spark.table(lake.qualified(Tables.GOLD));
-    if (from != null) {
-      trades = trades.where(col("timestamp").geq(lit(Timestamp.from(from))));
+    catalog.ensure(Tables.sequenceProgress());
+    String gapsName = lake.qualified(Tables.SEQUENCE_GAPS);
+    Long goldSnapshot = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
+
+    Dataset<Row> window = window(spark.table(lake.qualified(Tables.GOLD)), from, to)
+        .select("exchange", "symbol", "source_sequence", "timestamp").where(col("source_sequence").isNotNull());
+    Dataset<Row> anchors = spark.table(lake.qualified(Tables.SEQUENCE_PROGRESS)).select(col("exchange"),
+        col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
+    Dataset<Row> found = gaps(window.unionByName(anchors)).cache();
+    try {
+      List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
+      Dataset<Row> recorded = spark.table(gapsName);
+      Dataset<Row> fresh = found.as("f").join(recorded.as("r"), col("f.exchange").equalTo(col("r.exchange"))
+          .and(col("f.symbol").equalTo(col("r.symbol"))).and(col("f.gap_start").leq(col("r.gap_end")))
+          .and(col("f.gap_end").geq(col("r.gap_start"))), "left_anti");
+      Dataset<Row> reopened = recorded.where(col("filled_at").isNull()).as("r")
+          .join(since(spark, lake, gapsTable, gold).as("n"), col("r.exchange").equalTo(col("n.exchange"))
+              .and(col("r.symbol").equalTo(col("n.symbol")))
+              .and(col("n.source_sequence").between(col("r.gap_start"), col("r.gap_end"))), "left_semi")
+          .select(java.util.Arrays.stream(fresh.columns()).map(c -> col("r." + c)).toArray(Column[]::new));
+      List<Row> toCount = fresh.unionByName(reopened).collectAsList();
+      long before = openGaps(spark, gapsName);
+      long rowsBefore = spark.table(gapsName).count();
+      if (!toCount.isEmpty()) {
+        Dataset<Row> counted = withMissing(spark, lake, spark.createDataFrame(toCount, fresh.schema()), toCount);
+        LakeSql.withView(counted, "sequence_gaps", view -> "MERGE INTO " + gapsName + " t USING " + view + " s "
+            + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start "
+            + "WHEN MATCHED AND t.missing_ids <> s.missing_ids THEN UPDATE SET t.missing_ids = s.missing_ids, "
+            + "t.filled_at = s.filled_at, t.updated_at = s.updated_at "
+            + "WHEN NOT MATCHED AND s.missing_ids > 0 THEN INSERT *");
+      }
+      long added = spark.table(gapsName).count() - rowsBefore;
+      long filled = Math.max(0, before + added - openGaps(spark, gapsName));
+      updateProgress(spark, lake, window);
+      if (goldSnapshot != null) {
+        gapsTable.refresh();
+        gapsTable.updateProperties().set(GOLD_SNAPSHOT, String.valueOf(goldSnapshot)).commit();
+      }
+      return new Result(foundRows, added, filled);
+    } finally {
+      found.unpersist();
     }
-    if (to != null) {
-      trades = trades.where(col("timestamp").lt(lit(Timestamp.from(to))));
-    }
-    Dataset<Row> gaps = gaps(trades).cache();
-    List<Row> found = gaps.orderBy("exchange", "symbol", "gap_start").collectAsList();
-    String view = "sequence_gaps_" + Math.abs(System.nanoTime());
-    gaps.createOrReplaceTempView(view);
-    long before = rowCount(gapsTable);
-    spark.sql("MERGE INTO " + lake.qualified(Tables.SEQUENCE_GAPS) + " t USING " + view + " s "
-        + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start "
-        + "WHEN NOT MATCHED THEN INSERT *");
-    spark.catalog().dropTempView(view);
-    gaps.unpersist();
-    return new Result(found, rowCount(gapsTable) - before);
   }
 
   /** The gaps between consecutive trade ids of each (exchange, symbol), with their severity. */
   static Dataset<Row> gaps(Dataset<Row> trades) {
     var bySymbol = Window.partitionBy("exchange", "symbol").orderBy("source_sequence");
-    Column previous = lag(col("source_sequence"), 1).over(bySymbol);
-    Column previousTime = lag(col("timestamp"), 1).over(bySymbol);
-    Column size = col("source_sequence").minus(col("previous_id")).minus(1);
-    return trades.select(col("exchange"), col("symbol"), col("source_sequence"), col("timestamp"),
-            previous.as("previous_id"), previousTime.as("previous_time"))
+    // In decimal: ids may be anywhere in the long range, and a difference of two longs may not be one.
+    Column size = col("decimal_id").minus(col("previous_id")).minus(lit(1));
+    Column sizeAsLong = least(size, lit(Long.MAX_VALUE)).cast(DataTypes.LongType);
+    return trades.select(col("exchange"), col("symbol"), DECIMAL_ID.as("decimal_id"), col("timestamp"),
+            lag(DECIMAL_ID, 1).over(bySymbol).as("previous_id"),
+            lag(col("timestamp"), 1).over(bySymbol).as("previous_time"))
         .where(col("previous_id").isNotNull().and(size.gt(0)))
         .select(col("exchange"), col("symbol"),
-            col("previous_id").plus(1).as("gap_start"),
-            col("source_sequence").minus(1).as("gap_end"),
-            size.as("gap_size"),
+            col("previous_id").plus(lit(1)).cast(DataTypes.LongType).as("gap_start"),
+            col("decimal_id").minus(lit(1)).cast(DataTypes.LongType).as("gap_end"),
+            sizeAsLong.as("gap_size"),
             severity(size).as("severity"),
             col("previous_time").as("before_timestamp"),
             col("timestamp").as("after_timestamp"),
-            current_timestamp().as("detected_at"));
+            current_timestamp().as("detected_at"),
+            sizeAsLong.as("missing_ids"),
+            lit(null).cast(DataTypes.TimestampType).as("filled_at"),
+            current_timestamp().as("updated_at"));
   }
 
   /** 1-10 LOW, 11-100 MEDIUM, 101-1000 HIGH, above 1000 CRITICAL. */
@@ -80,9 +133,82 @@ public final class SequenceGaps {
         .otherwise(lit("CRITICAL"));
   }
 
-  private static long rowCount(Table table) {
-    table.refresh();
-    return table.currentSnapshot() == null ? 0
-        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+  /**
+   * The gaps with their ids counted again in gold: {@code missing_ids}, and {@code filled_at} when none is
+   * missing. Reads gold's hours between each gap's neighbouring trades only.
+   */
+  private static Dataset<Row> withMissing(SparkSession spark, LakeConfig lake, Dataset<Row> gaps, List<Row> rows) {
+    Column hours = lit(false);
+    for (Row gap : rows) {
+      Timestamp start = gap.getAs("before_timestamp");
+      Timestamp end = gap.getAs("after_timestamp");
+      hours = hours.or(col("exchange").equalTo(gap.getAs("exchange")).and(col("symbol").equalTo(gap.getAs("symbol")))
+          .and(col("exchange_date").between(utcDate(start), utcDate(end)))
+          .and(col("timestamp").between(start, end))
+          .and(col("source_sequence").between(gap.getAs("gap_start"), gap.getAs("gap_end"))));
+    }
+    Dataset<Row> present = spark.table(lake.qualified(Tables.GOLD)).where(hours).as("g")
+        .join(broadcast(gaps.select("exchange", "symbol", "gap_start", "gap_end")).as("k"),
+            col("g.exchange").equalTo(col("k.exchange")).and(col("g.symbol").equalTo(col("k.symbol")))
+                .and(col("g.source_sequence").between(col("k.gap_start"), col("k.gap_end"))))
+        .groupBy(col("k.exchange"), col("k.symbol"), col("k.gap_start"))
+        .agg(count_distinct(col("g.source_sequence")).as("present"));
+    Column missing = greatest(lit(0L), col("gap_size").minus(col("present")));
+    return gaps.join(present, new String[] {"exchange", "symbol", "gap_start"}, "left")
+        .na().fill(0L, new String[] {"present"})
+        .withColumn("missing_ids", missing)
+        .withColumn("filled_at", when(missing.equalTo(0), current_timestamp()))
+        .withColumn("updated_at", current_timestamp())
+        .drop("present");
+  }
+
+  /** Gold's rows appended since the previous run; all of gold when that run is unknown or expired. */
+  private static Dataset<Row> since(SparkSession spark, LakeConfig lake, Table gapsTable, Table gold) {
+    String previous = gapsTable.properties().get(GOLD_SNAPSHOT);
+    Snapshot current = gold.currentSnapshot();
+    if (current == null) {
+      return spark.table(lake.qualified(Tables.GOLD)).limit(0);
+    }
+    if (previous == null || gold.snapshot(Long.parseLong(previous)) == null
+        || !SnapshotUtil.isAncestorOf(gold, current.snapshotId(), Long.parseLong(previous))) {
+      return spark.table(lake.qualified(Tables.GOLD));
+    }
+    if (Long.parseLong(previous) == current.snapshotId()) {
+      return spark.table(lake.qualified(Tables.GOLD)).limit(0);
+    }
+    return spark.read().format("iceberg").option("start-snapshot-id", previous)
+        .option("end-snapshot-id", String.valueOf(current.snapshotId())).load(lake.qualified(Tables.GOLD));
+  }
+
+  /** Each symbol's highest trade id in the window, if higher than what the table has. */
+  private static void updateProgress(SparkSession spark, LakeConfig lake, Dataset<Row> window) {
+    Dataset<Row> latest = window.groupBy("exchange", "symbol")
+        .agg(max_by(col("timestamp"), col("source_sequence")).as("last_timestamp"),
+            org.apache.spark.sql.functions.max("source_sequence").as("last_trade_id"))
+        .select(col("exchange"), col("symbol"), col("last_trade_id"), col("last_timestamp"),
+            current_timestamp().as("updated_at"));
+    LakeSql.withView(latest, "sequence_progress", view -> "MERGE INTO "
+        + lake.qualified(Tables.SEQUENCE_PROGRESS) + " t USING " + view + " s "
+        + "ON t.exchange = s.exchange AND t.symbol = s.symbol "
+        + "WHEN MATCHED AND s.last_trade_id > t.last_trade_id THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *");
+  }
+
+  private static long openGaps(SparkSession spark, String gapsName) {
+    return spark.table(gapsName).where(col("filled_at").isNull()).count();
+  }
+
+  private static Dataset<Row> window(Dataset<Row> trades, Instant from, Instant to) {
+    Dataset<Row> result = trades;
+    if (from != null) {
+      result = result.where(col("timestamp").geq(lit(Timestamp.from(from))));
+    }
+    if (to != null) {
+      result = result.where(col("timestamp").lt(lit(Timestamp.from(to))));
+    }
+    return result;
+  }
+
+  private static Date utcDate(Timestamp time) {
+    return Date.valueOf(time.toInstant().atZone(ZoneOffset.UTC).toLocalDate());
   }
 }

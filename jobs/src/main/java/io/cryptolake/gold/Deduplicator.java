@@ -17,7 +17,8 @@ import org.apache.spark.sql.streaming.GroupState;
  * out as LATE.
  *
  * <p>Expiry runs on processing-time timeouts that check the watermark, because an event-time timeout
- * would make Spark filter late rows out before this function sees them.
+ * would make Spark filter late rows out before this function sees them. Every call that leaves a key in
+ * state sets its timeout again: Spark clears it on each call.
  */
 final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
   private final long checkEveryMs;
@@ -49,9 +50,13 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
         long tradeTime = ((Timestamp) row.get(timestampIndex)).getTime();
         disposition = tradeTime < watermark ? Disposition.LATE : Disposition.NEW;
         state.update(tradeTime);
-        state.setTimeoutDuration(checkEveryMs);
       }
       out.add(withDisposition(row, disposition));
+    }
+    // Spark clears a group's timeout on every call: a key that keeps its state must set it again, or it is
+    // never visited and never leaves the state (a duplicate in a later batch did exactly that).
+    if (state.exists()) {
+      state.setTimeoutDuration(checkEveryMs);
     }
     return out.iterator();
   }

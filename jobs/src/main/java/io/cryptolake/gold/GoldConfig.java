@@ -3,8 +3,28 @@ package io.cryptolake.gold;
 import io.cryptolake.streaming.StreamConfig;
 import java.time.Duration;
 
-/** How the gold job de-duplicates and how fast it runs. */
-public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream) {
+/**
+ * How the gold job de-duplicates and how fast it runs. {@code stateRowsBound} is what the operator expects the
+ * de-duplication state to stay under; it is published beside the state's size for the alert to compare.
+ */
+public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream, long stateRowsBound) {
   public static final String JOB_NAME = "gold";
   public static final String OHLCV_QUERY = "gold-ohlcv-1m";
+  /** The bars query's checkpoint; a new name since bars became merges (the old aggregation's state is unused). */
+  public static final String OHLCV_CHECKPOINT = "gold-ohlcv-1m-merge";
+  public static final long DEFAULT_STATE_ROWS_BOUND = 5_000_000;
+
+  public GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream) {
+    this(watermarkDelay, maxFilesPerTrigger, stream, DEFAULT_STATE_ROWS_BOUND);
+  }
+
+  /** The same settings with the stream settings of {@code other}. */
+  public GoldConfig withStream(StreamConfig other) {
+    return new GoldConfig(watermarkDelay, maxFilesPerTrigger, other, stateRowsBound);
+  }
+
+  /** How often a key in state checks whether the watermark has passed it. */
+  long expiryCheckMs() {
+    return Math.max(1_000, watermarkDelay.toMillis() / 5);
+  }
 }

@@ -3,19 +3,25 @@ package io.cryptolake.gold;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.unix_micros;
 
 import io.cryptolake.lake.BatchCommits;
 import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.api.java.function.MapFunction;
@@ -43,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class GoldStream {
   private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
   static final String DISPOSITION = "disposition";
+  private static final String INGESTION = "ingestion_timestamp";
   /** Marks gold commits that wrote late rows through; their added-records are the late rows written. */
   public static final String LATE_MERGE = "cryptolake.late-merge";
 
@@ -54,6 +61,7 @@ public final class GoldStream {
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config,
       Consumer<GoldBatchStats> statsListener) {
+    JobMetrics.set(LakeMetric.STATE_ROWS_BOUND, config.stateRowsBound());
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.gold());
     Dataset<Row> silver = null;
@@ -63,14 +71,18 @@ public final class GoldStream {
           .select(unifiedColumns());
       silver = silver == null ? one : silver.unionByName(one);
     }
-    StructType input = silver.schema();
+    // The producer's ingestion time may be any long. As a java.sql.Timestamp, which the function's rows carry,
+    // an extreme one overflows in every retry; it crosses the function as microseconds instead.
+    Dataset<Row> micros = silver.withColumn(INGESTION, unix_micros(col(INGESTION)));
+    StructType input = micros.schema();
     StructType output = input.add(DISPOSITION, DataTypes.StringType);
     long delayMs = config.watermarkDelay().toMillis();
-    Dataset<Row> decided = silver
+    Dataset<Row> decided = micros
         .withWatermark("timestamp", delayMs + " milliseconds")
         .groupByKey((MapFunction<Row, String>) GoldStream::key, Encoders.STRING())
-        .flatMapGroupsWithState(new Deduplicator(Math.max(1_000, delayMs / 5), input.fieldIndex("timestamp")),
-            OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout());
+        .flatMapGroupsWithState(new Deduplicator(config.expiryCheckMs(), input.fieldIndex("timestamp")),
+            OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout())
+        .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     try {
       return decided.writeStream()
           .queryName(GoldConfig.JOB_NAME)
@@ -144,20 +156,25 @@ public final class GoldStream {
     }
 
     /**
-     * Late rows go in only when gold does not have their key, so a replayed batch changes nothing. The
-     * partition columns in the join condition limit the check to the hours the late rows belong to.
+     * Late rows go in only when gold does not have their key, so a replayed batch changes nothing. Spark plans
+     * an insert-only MERGE as an anti-join of the late rows against gold, which prunes nothing by itself: the
+     * literal (exchange_date, exchange_hour) pairs of the late rows in the condition make it read only those
+     * partitions of gold, which is never deleted and only grows.
      */
     private long mergeLate(Dataset<Row> rows, String table, Table gold) {
-      String view = "gold_late_" + Math.abs(System.nanoTime());
-      ordered(rows, Disposition.LATE).createOrReplaceTempView(view);
+      Dataset<Row> late = ordered(rows, Disposition.LATE);
+      String hours = late.select("exchange_date", "exchange_hour").distinct().collectAsList().stream()
+          .map(h -> "(t.exchange_date = DATE '" + h.getDate(0) + "' AND t.exchange_hour = " + h.getInt(1) + ")")
+          .collect(Collectors.joining(" OR ", "(", ")"));
       gold.refresh();
       Long before = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
-      CommitMetadata.withCommitProperties(Map.of(LATE_MERGE, "true"), () -> rows.sparkSession().sql(
-          "MERGE INTO " + table + " t USING " + view + " s "
-              + "ON t.exchange_date = s.exchange_date AND t.exchange_hour = s.exchange_hour "
-              + "AND t.exchange = s.exchange AND t.symbol = s.symbol AND t.trade_id = s.trade_id "
-              + "WHEN NOT MATCHED THEN INSERT *"), RuntimeException.class);
-      rows.sparkSession().catalog().dropTempView(view);
+      CommitMetadata.withCommitProperties(Map.of(LATE_MERGE, "true"), () -> {
+        LakeSql.withView(late, "gold_late", view -> "MERGE INTO " + table + " t USING " + view + " s ON " + hours
+            + " AND t.exchange_date = s.exchange_date AND t.exchange_hour = s.exchange_hour "
+            + "AND t.exchange = s.exchange AND t.symbol = s.symbol AND t.trade_id = s.trade_id "
+            + "WHEN NOT MATCHED THEN INSERT *");
+        return null;
+      }, RuntimeException.class);
       gold.refresh();
       if (gold.currentSnapshot() == null || java.util.Objects.equals(before, gold.currentSnapshot().snapshotId())) {
         return 0;

@@ -2,6 +2,8 @@ package io.cryptolake.gold;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -9,7 +11,10 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.window;
+import static org.apache.spark.sql.functions.try_divide;
+import static org.apache.spark.sql.functions.try_multiply;
+import static org.apache.spark.sql.functions.try_sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
@@ -25,10 +30,11 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * One-minute bars per (exchange, symbol) from gold's de-duplicated trades, written once each when the
- * watermark passes the end of the minute (append mode). Open and close are the first and last trade by trade
- * time, ties broken by trade id. A trade later than the watermark is in gold but not in its bar; Spark counts
- * it in the query's progress (numRowsDroppedByWatermark).
+ * One-minute bars per (exchange, symbol), kept equal to what gold's trades say. Every micro-batch of gold's
+ * commits (appends and late-row merges alike) names the bars it touches; {@link BarWriter} computes those bars
+ * again from gold and merges them into gold_ohlcv_1m. So a bar is readable as soon as its trades are in gold
+ * (no watermark to wait for), a late or replayed trade corrects its bar, and an exchange that lags behind the
+ * other loses nothing: there is no watermark at all.
  */
 public final class OhlcvStream {
   private OhlcvStream() {}
@@ -39,41 +45,47 @@ public final class OhlcvStream {
     catalog.ensure(Tables.ohlcv1m());
     Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger());
     try {
-      return bars(trades.withWatermark("timestamp", config.watermarkDelay().toMillis() + " milliseconds"))
-          .writeStream()
-          .format("iceberg")
-          .outputMode("append")
+      return trades.writeStream()
           .queryName(GoldConfig.OHLCV_QUERY)
           .trigger(config.stream().trigger())
-          .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.OHLCV_QUERY))
-          .option("fanout-enabled", "true")
-          .toTable(lake.qualified(Tables.OHLCV_1M));
+          // A checkpoint of its own, not the one of the earlier append-mode aggregation: its state would not fit.
+          .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.OHLCV_CHECKPOINT))
+          .foreachBatch(new BarWriter(lake))
+          .start();
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not start " + GoldConfig.OHLCV_QUERY, e);
     }
   }
 
-  /** The bars of a stream (or a batch) of de-duplicated trades. */
+  /**
+   * The bars of a set of de-duplicated trades, one per (exchange, symbol, minute). Open and close are the first
+   * and last trade by trade time, ties broken by trade id. A volume, quote volume or VWAP that does not fit
+   * decimal(38,18) is NULL (never a failed query, never a partial sum); {@link BarWriter} counts such bars.
+   */
   static Dataset<Row> bars(Dataset<Row> trades) {
     Column order = struct(col("timestamp"), col("source_sequence"));
-    Column notional = col("price").multiply(col("quantity"));
-    Column volume = sum(col("quantity"));
-    Column quoteVolume = sum(notional);
+    Column notional = try_multiply(col("price"), col("quantity"));
+    Column priceD = col("price").cast(DataTypes.DoubleType);
+    Column quantityD = col("quantity").cast(DataTypes.DoubleType);
     return trades
-        .groupBy(window(col("timestamp"), "1 minute"), col("exchange"), col("symbol"))
+        .groupBy(col("exchange"), col("symbol"), date_trunc("minute", col("timestamp")).as("minute"))
         .agg(first(col("currency")).as("currency"),
             min_by(col("price"), order).as("open"),
             max(col("price")).as("high"),
             min(col("price")).as("low"),
             max_by(col("price"), order).as("close"),
-            volume.cast(Decimals.TYPE).as("volume"),
-            quoteVolume.cast(Decimals.TYPE).as("quote_volume"),
+            try_sum(col("quantity")).try_cast(Decimals.TYPE).as("volume"),
+            // One product that overflows makes the whole sum unknown, not a smaller number.
+            when(count_if(notional.isNull()).equalTo(0), try_sum(notional)).try_cast(Decimals.TYPE).as("quote_volume"),
             count("*").as("trade_count"),
             // In double from the operands: a decimal product keeps 6 decimals, too few for tiny quantities.
-            sum(col("price").cast(DataTypes.DoubleType).multiply(col("quantity").cast(DataTypes.DoubleType)))
-                .divide(sum(col("quantity").cast(DataTypes.DoubleType))).cast(Decimals.TYPE).as("vwap"))
-        .select(col("exchange"), col("symbol"), col("currency"), col("window.start").as("minute"), col("open"),
-            col("high"), col("low"), col("close"), col("volume"), col("quote_volume"), col("trade_count"),
-            col("vwap"));
+            try_divide(sum(priceD.multiply(quantityD)), sum(quantityD)).try_cast(Decimals.TYPE).as("vwap"))
+        .select(col("exchange"), col("symbol"), col("currency"), col("minute"), col("open"), col("high"),
+            col("low"), col("close"), col("volume"), col("quote_volume"), col("trade_count"), col("vwap"));
+  }
+
+  /** TRUE for a bar with a column left NULL because its value overflows decimal(38,18). */
+  static Column overflowed() {
+    return col("volume").isNull().or(col("quote_volume").isNull()).or(col("vwap").isNull());
   }
 }

@@ -22,13 +22,20 @@ import picocli.CommandLine.Option;
     description = {"Unions every silver table, removes duplicates on (exchange, symbol, trade_id) with state bounded",
         "by an event-time watermark, and writes gold_crypto_trades by UTC date and hour. Rows later than the",
         "watermark are counted and written through only if gold lacks their key. A second query writes",
-        "gold_ohlcv_1m, one bar per (exchange, symbol, minute) once the watermark passes the minute."})
+        "gold_ohlcv_1m, one bar per (exchange, symbol, minute), brought up to date by every gold commit, so a bar",
+        "always equals gold's trades of its minute, late and replayed ones included."})
 public final class GoldJob implements Callable<Integer> {
   @Option(names = "--watermark", defaultValue = "${env:CRYPTOLAKE_GOLD_WATERMARK:-5m}",
       converter = DurationConverter.class,
       description = "How late a trade may arrive, by trade time, and still be de-duplicated in memory "
           + "(env CRYPTOLAKE_GOLD_WATERMARK; default ${DEFAULT-VALUE}).")
   Duration watermark;
+
+  @Option(names = "--state-rows-bound", defaultValue = "${env:CRYPTOLAKE_GOLD_STATE_ROWS_BOUND:-5000000}",
+      description = "Keys the de-duplication state should stay under: published as state_rows_bound, and the "
+          + "CryptolakeStateRowsAboveBound alert fires above it; about trades/s x (watermark + 1 min) "
+          + "(env CRYPTOLAKE_GOLD_STATE_ROWS_BOUND; default ${DEFAULT-VALUE}).")
+  long stateRowsBound;
 
   @Option(names = "--max-files-per-trigger", defaultValue = "${env:CRYPTOLAKE_GOLD_MAX_FILES:-500}",
       description = "Silver data files per micro-batch at most (env CRYPTOLAKE_GOLD_MAX_FILES; default ${DEFAULT-VALUE}).")
@@ -54,7 +61,7 @@ public final class GoldJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig());
+    GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig(), stateRowsBound);
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {

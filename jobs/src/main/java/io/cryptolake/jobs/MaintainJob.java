@@ -2,6 +2,7 @@ package io.cryptolake.jobs;
 
 import io.cryptolake.jobs.options.DurationConverter;
 import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.maintain.MaintainOptions;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "maintain", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Per table of the lake: deletes rows past its retention (bronze 7 days, silver 30, DLQ 90, gold",
         "kept; by whole UTC days), optionally moves old DLQ rows to silver_dlq_trades_archive first, compacts small",
-        "files, expires old snapshots and removes orphan files. Safe while the streaming jobs write."})
+        "files, expires old snapshots and removes orphan files. Safe while the streaming jobs write, and never",
+        "removes a snapshot or a row a streaming job (by its checkpoint) has not read yet: says what it held back."})
 public final class MaintainJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken", description = "(default ${DEFAULT-VALUE})")
   List<String> exchanges;
@@ -51,6 +53,11 @@ public final class MaintainJob implements Callable<Integer> {
       description = "Only files this old can be orphans; younger ones may belong to a running commit (default ${DEFAULT-VALUE}).")
   Duration orphansOlderThan;
 
+  @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
+      description = "The streaming jobs' checkpoint root: no snapshot or row a query there has not read yet is "
+          + "expired or deleted (env CRYPTOLAKE_CHECKPOINT_ROOT; default ${DEFAULT-VALUE}).")
+  String checkpointRoot;
+
   @Mixin LakeOptions lake;
 
   @Override
@@ -59,7 +66,7 @@ public final class MaintainJob implements Callable<Integer> {
     SparkSession spark = LakeSession.forJob("maintain", lakeConfig);
     var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(
         exchanges.stream().map(Exchange::fromId).toList(), retention, archiveDlqAfterDays, expireOlderThan,
-        retainLast, compact, minInputFiles, orphansOlderThan));
+        retainLast, compact, minInputFiles, orphansOlderThan, StreamOptions.uri(checkpointRoot)));
     TableMaintenance.print(reports, System.out);
     spark.stop();
     return 0;

@@ -1,11 +1,14 @@
 package io.cryptolake.lake;
 
+import java.util.List;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +29,14 @@ public final class LakeCatalog {
     return TableIdentifier.of(Namespace.of(lake.namespace()), table);
   }
 
-  /** Loads the table, creating it (and its namespace) first if it does not exist; safe to race. */
+  /**
+   * Loads the table, creating it (and its namespace) first if it does not exist; safe to race. A table made by
+   * an earlier version gets the optional columns this version added to its definition, and nothing else.
+   */
   public Table ensure(TableDef def) {
     TableIdentifier id = identifier(def.name());
     if (catalog.tableExists(id)) {
-      return catalog.loadTable(id);
+      return withNewColumns(catalog.loadTable(id), def);
     }
     ensureNamespace();
     try {
@@ -48,6 +54,25 @@ public final class LakeCatalog {
       }
       throw raced;
     }
+  }
+
+  private Table withNewColumns(Table table, TableDef def) {
+    List<Types.NestedField> missing = def.schema().columns().stream()
+        .filter(c -> table.schema().findField(c.name()) == null).toList();
+    if (missing.isEmpty()) {
+      return table;
+    }
+    try {
+      UpdateSchema update = table.updateSchema();
+      missing.forEach(c -> update.addColumn(c.name(), c.type(), c.doc()));
+      update.commit();
+      LOG.info("added columns {} to {}", missing.stream().map(Types.NestedField::name).toList(),
+          lake.qualified(def.name()));
+    } catch (RuntimeException raced) {
+      // Another job added them first; the reload below shows it, or the next start tries again.
+      LOG.info("adding columns to {}: {}", lake.qualified(def.name()), raced.toString());
+    }
+    return catalog.loadTable(identifier(def.name()));
   }
 
   public Table load(String table) {

@@ -19,6 +19,8 @@ public final class Tables {
   public static final String LAYER = "cryptolake.layer";
   /** The column retention is measured on (a date or a timestamp). */
   public static final String RETENTION_COLUMN = "cryptolake.retention-column";
+  /** The column that says when the table's writer wrote a row: what maintenance compares with readers. */
+  public static final String WRITTEN_AT_COLUMN = "cryptolake.written-at-column";
 
   private Tables() {}
 
@@ -39,7 +41,7 @@ public final class Tables {
         optional(8, "ingestion_date", Types.DateType.get(), "UTC date of ingestion_timestamp"));
     return new TableDef(bronzeName(exchange), schema,
         s -> PartitionSpec.builderFor(s).identity("ingestion_date").build(),
-        properties("bronze", 7, "ingestion_date"));
+        writtenAt(properties("bronze", 7, "ingestion_date"), "ingestion_timestamp"));
   }
 
   public static String silverName(Exchange exchange) {
@@ -80,7 +82,7 @@ public final class Tables {
         optional(206, "validation_timestamp", Types.TimestampType.withZone())));
     return new TableDef(silverName(exchange), new Schema(columns),
         s -> PartitionSpec.builderFor(s).day("timestamp", "trade_date").build(),
-        properties("silver", 30, "timestamp"));
+        writtenAt(properties("silver", 30, "timestamp"), "validation_timestamp"));
   }
 
   /**
@@ -105,20 +107,10 @@ public final class Tables {
         optional(15, "resolved_at", Types.TimestampType.withZone(), "set when a replay moved the record to silver"),
         optional(16, "kafka_timestamp", Types.TimestampType.withZone()),
         optional(17, "bronze_ingestion_timestamp", Types.TimestampType.withZone()));
-    Map<String, String> props = properties("dlq", 90, "dlq_date");
     // The replay updates DLQ rows while both silver jobs append to it: appends never conflict with an update.
-    props.put("write.merge.isolation-level", "snapshot");
-    props.put("write.update.isolation-level", "snapshot");
-    props.put("write.delete.isolation-level", "snapshot");
-    // Merge-on-read: an update writes delete files instead of rewriting data files. Copy-on-write's runtime
-    // file filter refuses to run when an append lands between its scan and its filter ("the table has been
-    // concurrently modified"), which a silver job appending every few seconds makes routine.
-    props.put("write.merge.mode", "merge-on-read");
-    props.put("write.update.mode", "merge-on-read");
-    props.put("write.delete.mode", "merge-on-read");
     return new TableDef(DLQ, schema,
         s -> PartitionSpec.builderFor(s).identity("dlq_date").identity("bronze_source").identity("error_type").build(),
-        props);
+        updatedInPlace(properties("dlq", 90, "dlq_date")));
   }
 
   public static final String GOLD = "gold_crypto_trades";
@@ -138,7 +130,7 @@ public final class Tables {
     List<TableDef> tables = new ArrayList<>();
     exchanges.forEach(e -> tables.add(bronze(e)));
     exchanges.forEach(e -> tables.add(silver(e)));
-    tables.addAll(List.of(dlq(), dlqArchive(), gold(), ohlcv1m(), sequenceGaps()));
+    tables.addAll(List.of(dlq(), dlqArchive(), gold(), ohlcv1m(), sequenceGaps(), sequenceProgress()));
     return tables;
   }
 
@@ -164,13 +156,14 @@ public final class Tables {
         optional(6, "high", Types.DecimalType.of(38, 18)),
         optional(7, "low", Types.DecimalType.of(38, 18)),
         optional(8, "close", Types.DecimalType.of(38, 18), "price of the last trade (trade time, then trade id)"),
-        optional(9, "volume", Types.DecimalType.of(38, 18), "sum of quantities"),
-        optional(10, "quote_volume", Types.DecimalType.of(38, 18), "sum of price x quantity, to 6 decimals"),
+        optional(9, "volume", Types.DecimalType.of(38, 18), "sum of quantities; NULL if it overflows"),
+        optional(10, "quote_volume", Types.DecimalType.of(38, 18), "sum of price x quantity, to 6 decimals; NULL if it overflows"),
         optional(11, "trade_count", Types.LongType.get()),
         optional(12, "vwap", Types.DecimalType.of(38, 18), "quote_volume / volume, in double precision"));
+    // Every batch of the gold job updates the bars of the minutes it touched.
     return new TableDef(OHLCV_1M, schema, s -> PartitionSpec.builderFor(s).day("minute", "bar_date").build(),
         s -> SortOrder.builderFor(s).asc("exchange").asc("symbol").asc("minute").build(),
-        properties("gold", null, null));
+        updatedInPlace(properties("gold", null, null)));
   }
 
   /** Missing trade-id ranges per (exchange, symbol); one row per gap, however often it is looked for. */
@@ -184,9 +177,48 @@ public final class Tables {
         optional(6, "severity", Types.StringType.get(), "LOW 1-10, MEDIUM 11-100, HIGH 101-1000, CRITICAL above"),
         optional(7, "before_timestamp", Types.TimestampType.withZone(), "trade time of the trade before the gap"),
         optional(8, "after_timestamp", Types.TimestampType.withZone(), "trade time of the trade after the gap"),
-        optional(9, "detected_at", Types.TimestampType.withZone()));
+        optional(9, "detected_at", Types.TimestampType.withZone()),
+        optional(10, "missing_ids", Types.LongType.get(), "ids of the range gold still lacks; 0 once filled"),
+        optional(11, "filled_at", Types.TimestampType.withZone(), "when gold got the last missing id; NULL while open"),
+        optional(12, "updated_at", Types.TimestampType.withZone(), "when missing_ids last changed"));
     return new TableDef(SEQUENCE_GAPS, schema, s -> PartitionSpec.builderFor(s).identity("exchange").build(),
-        properties("control", null, null));
+        updatedInPlace(properties("control", null, null)));
+  }
+
+  public static final String SEQUENCE_PROGRESS = "control_sequence_progress";
+
+  /**
+   * Per (exchange, symbol), the highest trade id a gap check has seen and its trade time: the next check
+   * compares its window's first trade with it, so an outage longer than the check's window is still a gap.
+   */
+  public static TableDef sequenceProgress() {
+    Schema schema = new Schema(
+        optional(1, "exchange", Types.StringType.get()),
+        optional(2, "symbol", Types.StringType.get()),
+        optional(3, "last_trade_id", Types.LongType.get()),
+        optional(4, "last_timestamp", Types.TimestampType.withZone()),
+        optional(5, "updated_at", Types.TimestampType.withZone()));
+    return new TableDef(SEQUENCE_PROGRESS, schema, s -> PartitionSpec.unpartitioned(),
+        updatedInPlace(properties("control", null, null)));
+  }
+
+  /**
+   * For tables whose rows are updated while others run: merge-on-read, so an update writes delete files
+   * instead of rewriting data files (copy-on-write's runtime file filter refuses to run when an append lands
+   * between its scan and its filter, "the table has been concurrently modified", which a job appending every
+   * few seconds makes routine), at snapshot isolation, so concurrent appends never conflict with an update.
+   */
+  static Map<String, String> updatedInPlace(Map<String, String> props) {
+    for (String operation : List.of("merge", "update", "delete")) {
+      props.put("write." + operation + ".isolation-level", "snapshot");
+      props.put("write." + operation + ".mode", "merge-on-read");
+    }
+    return props;
+  }
+
+  private static Map<String, String> writtenAt(Map<String, String> props, String column) {
+    props.put(WRITTEN_AT_COLUMN, column);
+    return props;
   }
 
   /** Properties every table shares, plus its layer and retention. */

@@ -11,13 +11,19 @@ import java.util.Map;
  * expired, keeping the last {@code retainLast}; tables are compacted when a partition has at least
  * {@code minInputFiles} small files; files no snapshot references and older than {@code orphanOlderThan}
  * are removed. With {@code archiveDlqAfterDays}, DLQ rows older than that move to the archive table first.
+ * With {@code checkpointRoot}, nothing a streaming query under it has not read yet is expired or deleted.
  */
 public record MaintainOptions(List<Exchange> exchanges, Map<String, Integer> retentionDays,
     Integer archiveDlqAfterDays, Duration expireOlderThan, int retainLast, boolean compact, int minInputFiles,
-    Duration orphanOlderThan) {
+    Duration orphanOlderThan, String checkpointRoot) {
 
   public static MaintainOptions defaults() {
     return new MaintainOptions(List.of(Exchange.values()), Map.of(), null, Duration.ofDays(1), 100, true, 5,
-        Duration.ofDays(3));
+        Duration.ofDays(3), null);
+  }
+
+  public MaintainOptions withCheckpointRoot(String root) {
+    return new MaintainOptions(exchanges, retentionDays, archiveDlqAfterDays, expireOlderThan, retainLast, compact,
+        minInputFiles, orphanOlderThan, root);
   }
 }

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
 import org.apache.spark.sql.Row;
@@ -30,24 +31,30 @@ public final class TableMaintenance {
 
   private TableMaintenance() {}
 
-  /** What was done to one table. */
+  /**
+   * What was done to one table. {@code heldBack}: what was kept for a streaming reader that has not read it
+   * yet, and for which query; null when nothing was.
+   */
   public record TableReport(String table, Integer retentionDays, long rowsDeleted, long rowsArchived,
-      long expiredFilesDeleted, long filesBefore, long filesAfter, long orphansRemoved) {}
+      long expiredFilesDeleted, long filesBefore, long filesAfter, long orphansRemoved, String heldBack) {}
 
   public static List<TableReport> run(SparkSession spark, LakeConfig lake, MaintainOptions options) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
+    StreamingReaders readers = StreamingReaders.under(options.checkpointRoot(),
+        spark.sparkContext().hadoopConfiguration());
     List<TableReport> reports = new ArrayList<>();
     for (TableDef def : Tables.all(options.exchanges())) {
       if (catalog.exists(def.name())) {
-        reports.add(maintain(spark, lake, catalog, def, options));
+        reports.add(maintain(spark, lake, catalog, def, options, readers));
       }
     }
     return reports;
   }
 
   private static TableReport maintain(SparkSession spark, LakeConfig lake, LakeCatalog catalog, TableDef def,
-      MaintainOptions options) {
+      MaintainOptions options, StreamingReaders readers) {
     Table table = catalog.load(def.name());
+    Optional<StreamingReaders.Held> held = readers.oldestNeeded(table);
     String name = lake.qualified(def.name());
     String procedures = lake.catalogName() + ".system";
     String id = lake.namespace() + "." + def.name();
@@ -58,9 +65,13 @@ public final class TableMaintenance {
     Integer days = options.retentionDays().containsKey(def.name()) ? options.retentionDays().get(def.name())
         : retentionDays(table);
     long deleted = 0;
+    String writtenAt = def.properties().get(Tables.WRITTEN_AT_COLUMN);
     if (days != null) {
       long before = totalRecords(table);
-      spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days));
+      // Old by the retention column, and written before what the slowest reader has read.
+      String read = held.isEmpty() || writtenAt == null ? "" : " AND " + writtenAt + " < TIMESTAMP '"
+          + Instant.ofEpochMilli(Math.max(0, held.get().parentMillis())) + "'";
+      spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days) + read);
       deleted = before - totalRecords(table);
     }
     long filesBefore = dataFiles(table);
@@ -70,13 +81,20 @@ public final class TableMaintenance {
       spark.sql("CALL " + procedures + ".rewrite_manifests(table => '" + id + "')");
     }
     long filesAfter = dataFiles(table);
+    Instant expireBefore = Instant.now().minus(options.expireOlderThan());
+    // A snapshot a streaming reader still reads from stays, and every one after it.
+    if (held.isPresent() && held.get().snapshot().timestampMillis() < expireBefore.toEpochMilli()) {
+      expireBefore = Instant.ofEpochMilli(held.get().snapshot().timestampMillis());
+    }
     Row expired = spark.sql("CALL " + procedures + ".expire_snapshots(table => '" + id + "', older_than => TIMESTAMP '"
-        + Timestamp.from(Instant.now().minus(options.expireOlderThan())) + "', retain_last => "
-        + options.retainLast() + ")").first();
+        + expireBefore + "', retain_last => " + options.retainLast() + ")").first();
     long orphans = spark.sql("CALL " + procedures + ".remove_orphan_files(table => '" + id + "', older_than => TIMESTAMP '"
         + Timestamp.from(Instant.now().minus(options.orphanOlderThan())) + "')").count();
+    String heldBack = held.map(h -> "snapshots from " + Instant.ofEpochMilli(h.snapshot().timestampMillis())
+        + (days != null && writtenAt != null ? " and rows written from " + Instant.ofEpochMilli(
+            Math.max(0, h.parentMillis())) : "") + " kept: " + h.query() + " has not read past them").orElse(null);
     TableReport report = new TableReport(name, days, deleted, archived, countOf(expired), filesBefore, filesAfter,
-        orphans);
+        orphans, heldBack);
     LOG.info("maintained {}", report);
     return report;
   }
@@ -145,5 +163,7 @@ public final class TableMaintenance {
           r.retentionDays() == null ? "forever" : r.retentionDays() + " d", r.rowsDeleted(), r.rowsArchived(),
           r.filesBefore(), r.filesAfter(), r.expiredFilesDeleted(), r.orphansRemoved());
     }
+    reports.stream().filter(r -> r.heldBack() != null)
+        .forEach(r -> out.printf("  held back in %s: %s%n", r.table(), r.heldBack()));
   }
 }

@@ -22,7 +22,13 @@ public enum LakeMetric {
   ICEBERG_COMMIT_DURATION_MS(Kind.GAUGE, "duration of the latest Iceberg commit, retries included"),
   ICEBERG_FILES_WRITTEN(Kind.COUNTER, "data files added by the job's commits"),
   ICEBERG_BYTES_WRITTEN(Kind.COUNTER, "bytes of the data files added by the job's commits"),
-  SEQUENCE_GAPS(Kind.GAUGE, "gold: sequence gaps found by the latest gap check");
+  ICEBERG_FILES_SCANNED(Kind.COUNTER, "data files the job's batch scans of Iceberg tables planned to read"),
+  SEQUENCE_GAPS(Kind.GAUGE, "gold: sequence gaps found by the latest gap check"),
+  STATE_ROWS(Kind.GAUGE, "gold: keys held in the de-duplication state, summed over the job's stateful queries"),
+  STATE_MEMORY_BYTES(Kind.GAUGE, "gold: memory the streaming state uses, summed over the job's stateful queries"),
+  STATE_ROWS_BOUND(Kind.GAUGE, "gold: the configured bound on state rows (--state-rows-bound); alert above it"),
+  BAR_CORRECTIONS(Kind.COUNTER, "gold: bars rewritten for a minute that had already closed (late or replayed trades)"),
+  BAR_OVERFLOWS(Kind.COUNTER, "gold: bars written with a NULL column because its value overflows decimal(38,18)");
 
   /** Counters only go up; gauges hold the latest value. */
   public enum Kind {

@@ -5,23 +5,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.streaming.SourceProgress;
+import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * Turns every query's progress into the job's metrics ({@code spark.sql.streaming.streamingQueryListeners}):
- * rows in and out, batch duration, Kafka offsets behind latest and the lag. A job with several queries
- * publishes the slowest batch, the largest lag and the total backlog.
+ * rows in and out, batch duration, Kafka offsets behind latest, the lag and the state's rows and memory. A
+ * job with several queries publishes the slowest batch, the largest lag, the total backlog and total state.
  */
 public final class QueryProgressMetrics extends StreamingQueryListener {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<UUID, Latest> LATEST = new ConcurrentHashMap<>();
 
-  private record Latest(long batchDurationMs, long offsetsBehind, double lagSeconds) {}
+  private record Latest(long batchDurationMs, long offsetsBehind, double lagSeconds, long stateRows,
+      long stateMemoryBytes) {
+    Latest idle() {
+      return new Latest(batchDurationMs, 0, 0, stateRows, stateMemoryBytes);
+    }
+  }
 
   @Override
   public void onQueryStarted(QueryStartedEvent event) {}
@@ -33,13 +40,15 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
     if (progress.sink().numOutputRows() > 0) {
       JobMetrics.add(LakeMetric.RECORDS_OUT, progress.sink().numOutputRows());
     }
-    LATEST.put(progress.id(), new Latest(progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress)));
+    LATEST.put(progress.id(), new Latest(progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress),
+        Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::numRowsTotal).sum(),
+        Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::memoryUsedBytes).sum()));
     publish();
   }
 
   @Override
   public void onQueryIdle(QueryIdleEvent event) {
-    LATEST.computeIfPresent(event.id(), (id, latest) -> new Latest(latest.batchDurationMs(), 0, 0));
+    LATEST.computeIfPresent(event.id(), (id, latest) -> latest.idle());
     publish();
   }
 
@@ -55,6 +64,8 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
     JobMetrics.set(LakeMetric.OFFSETS_BEHIND_LATEST,
         LATEST.values().stream().mapToLong(Latest::offsetsBehind).sum());
     JobMetrics.set(LakeMetric.LAG_SECONDS, LATEST.values().stream().mapToDouble(Latest::lagSeconds).max().orElse(0));
+    JobMetrics.set(LakeMetric.STATE_ROWS, LATEST.values().stream().mapToLong(Latest::stateRows).sum());
+    JobMetrics.set(LakeMetric.STATE_MEMORY_BYTES, LATEST.values().stream().mapToLong(Latest::stateMemoryBytes).sum());
   }
 
   /**

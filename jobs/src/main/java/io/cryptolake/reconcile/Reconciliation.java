@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.cryptolake.gold.BarCheck;
 import io.cryptolake.gold.GoldStream;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
@@ -55,10 +56,12 @@ public final class Reconciliation {
     }
   }
 
-  /** The verdict over every exchange, with DLQ rows by reason, and gold's check when gold exists. */
-  public record Result(List<ExchangeResult> exchanges, Map<String, Long> dlqByReason, GoldResult gold) {
+  /** The verdict over every exchange, with DLQ rows by reason, and gold's and the bars' checks when gold exists. */
+  public record Result(List<ExchangeResult> exchanges, Map<String, Long> dlqByReason, GoldResult gold,
+      BarCheck.Result bars) {
     public boolean ok() {
-      return exchanges.stream().allMatch(ExchangeResult::ok) && (gold == null || gold.ok());
+      return exchanges.stream().allMatch(ExchangeResult::ok) && (gold == null || gold.ok())
+          && (bars == null || bars.ok());
     }
 
     public ExchangeResult of(Exchange exchange) {
@@ -91,8 +94,12 @@ public final class Reconciliation {
             gold.extra(), gold.duplicateKeys(), gold.lateRows());
         gold.offenders().forEach(o -> out.println("    offending: " + o));
       }
+      if (bars != null) {
+        out.println("  " + bars.line());
+        bars.offenders().forEach(o -> out.println("    offending: " + o));
+      }
       out.println(ok() ? "  reconcile: PASS, every bronze offset is in exactly one of silver or the DLQ"
-          + (gold == null ? "" : ", and every silver trade is in gold once")
+          + (gold == null ? "" : ", every silver trade is in gold once, and every bar equals gold's trades")
           : "  reconcile: FAIL, see the offending rows above");
     }
   }
@@ -115,7 +122,9 @@ public final class Reconciliation {
           .forEach(r -> byReason.merge(r.getString(0), r.getLong(1), Long::sum));
     }
     GoldResult gold = catalog.exists(Tables.GOLD) ? checkGold(spark, lake, exchanges, catalog) : null;
-    return new Result(results, byReason, gold);
+    BarCheck.Result bars = catalog.exists(Tables.GOLD) && catalog.exists(Tables.OHLCV_1M)
+        ? BarCheck.run(spark, lake, exchanges.stream().map(Exchange::code).toList()) : null;
+    return new Result(results, byReason, gold, bars);
   }
 
   private static GoldResult checkGold(SparkSession spark, LakeConfig lake, List<Exchange> exchanges,

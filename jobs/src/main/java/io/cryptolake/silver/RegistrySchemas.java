@@ -1,5 +1,6 @@
 package io.cryptolake.silver;
 
+import io.cryptolake.schemas.DlqReason;
 import io.cryptolake.schemas.SchemaRegistryClient.RegistryUnavailableException;
 import io.cryptolake.schemas.SchemaRegistryClient;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writer schemas by id, looked up once per id per JVM (so once per executor, not per row) and kept in a
- * bounded cache. An id the registry answers 404 for is remembered as unknown for a minute. A registry that
+ * bounded cache. An id the registry answers 404 for is remembered as unknown for a minute; an id whose schema
+ * is not Avro (a JSON or Protobuf schema in the same registry, a broken registration) is unsupported. A registry that
  * cannot be reached is retried with exponential backoff, then {@link RegistryUnavailableException} is thrown:
  * the batch fails and the query restarts from its checkpoint; an outage never turns into DLQ rows.
  *
@@ -49,19 +51,38 @@ public final class RegistrySchemas {
   }
 
   /**
-   * The writer schema, or empty when the registry does not know the id. An unreachable registry is retried
-   * for up to {@code maxWait}.
+   * What the registry says of a schema id: an Avro schema, or the reason it cannot be one (unknown id, or a
+   * schema that is not Avro: JSON, Protobuf, or text Avro cannot parse).
    */
-  public Optional<Schema> writerSchema(int id, String subject, Duration maxWait) {
-    synchronized (cache) {
-      Entry entry = cache.get(id);
-      if (entry != null && (entry.schema != null || System.nanoTime() - entry.at < UNKNOWN_TTL_NANOS)) {
-        return Optional.ofNullable(entry.schema);
+  public record WriterSchema(Schema schema, DlqReason problem) {
+    static WriterSchema of(Optional<SchemaRegistryClient.RegisteredSchema> registered) {
+      if (registered.isEmpty()) {
+        return new WriterSchema(null, DlqReason.UNKNOWN_SCHEMA_ID);
+      }
+      try {
+        return new WriterSchema(registered.get().avro(), null);
+      } catch (RuntimeException notAvro) {
+        // Whatever the parser throws: the registry's answer is final, so the record's outcome is too.
+        return new WriterSchema(null, DlqReason.UNSUPPORTED_SCHEMA);
       }
     }
-    Optional<Schema> schema = lookupWithRetry(id, subject, maxWait);
+  }
+
+  /**
+   * The writer schema, or why there is none. An unreachable registry is retried for up to {@code maxWait};
+   * an unknown id is looked up again after a minute, everything else is kept.
+   */
+  public WriterSchema writerSchema(int id, String subject, Duration maxWait) {
     synchronized (cache) {
-      cache.put(id, new Entry(schema.orElse(null), System.nanoTime()));
+      Entry entry = cache.get(id);
+      if (entry != null && (entry.schema.problem() != DlqReason.UNKNOWN_SCHEMA_ID
+          || System.nanoTime() - entry.at < UNKNOWN_TTL_NANOS)) {
+        return entry.schema;
+      }
+    }
+    WriterSchema schema = WriterSchema.of(lookupWithRetry(id, subject, maxWait));
+    synchronized (cache) {
+      cache.put(id, new Entry(schema, System.nanoTime()));
     }
     return schema;
   }
@@ -71,13 +92,13 @@ public final class RegistrySchemas {
     return lookups.get();
   }
 
-  private Optional<Schema> lookupWithRetry(int id, String subject, Duration maxWait) {
+  private Optional<SchemaRegistryClient.RegisteredSchema> lookupWithRetry(int id, String subject, Duration maxWait) {
     long deadline = System.nanoTime() + maxWait.toNanos();
     long backoffMillis = 200;
     while (true) {
       try {
         lookups.incrementAndGet();
-        Optional<Schema> schema = client.schemaById(id);
+        Optional<SchemaRegistryClient.RegisteredSchema> schema = client.schemaById(id);
         if (schema.isEmpty() && !knowsSubject(subject)) {
           throw new RegistryUnavailableException("the registry answered 404 for schema id " + id + " but does not "
               + "know subject '" + subject + "' either, which the topic's producers register before writing: it "
@@ -113,5 +134,5 @@ public final class RegistrySchemas {
     return known;
   }
 
-  private record Entry(Schema schema, long at) {}
+  private record Entry(WriterSchema schema, long at) {}
 }

@@ -8,8 +8,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Turns any byte sequence into an outcome: either the Avro body in the reader schema (resolved from the
  * writer schema the id names, so a producer that added an optional field keeps flowing), or the
- * deserialization reason. Spark then converts the body with spark-avro's {@code from_avro}.
+ * deserialization reason. Nothing a record carries makes it throw: only a registry that cannot be asked does. Spark then converts the body with spark-avro's {@code from_avro}.
  */
 public final class WireDecoder implements UDF2<byte[], String, Row>, Serializable {
   public static final StructType RESULT = new StructType()
@@ -60,24 +60,31 @@ public final class WireDecoder implements UDF2<byte[], String, Row>, Serializabl
   @Override
   public Row call(byte[] value, String topic) {
     if (!WireFormat.isFramed(value)) {
-      return RowFactory.create(null, DlqReason.INVALID_WIRE_FORMAT.reason(), null);
+      return failed(null, DlqReason.INVALID_WIRE_FORMAT);
     }
     int schemaId = WireFormat.schemaId(value);
-    Optional<Schema> writer = RegistrySchemas.forRegistry(registryUrl)
+    RegistrySchemas.WriterSchema writer = RegistrySchemas.forRegistry(registryUrl)
         .writerSchema(schemaId, topic + "-value", Duration.ofMillis(registryMaxWaitMillis));
-    if (writer.isEmpty()) {
-      return RowFactory.create(schemaId, DlqReason.UNKNOWN_SCHEMA_ID.reason(), null);
+    if (writer.problem() != null) {
+      return failed(schemaId, writer.problem());
+    }
+    Resolution resolution = resolution(writer.schema());
+    if (!resolution.resolvable) {
+      return failed(schemaId, DlqReason.UNSUPPORTED_SCHEMA);
     }
     try {
-      return RowFactory.create(schemaId, null, toReaderBody(writer.get(), value));
+      return RowFactory.create(schemaId, null, toReaderBody(resolution, value));
     } catch (IOException | RuntimeException e) {
-      return RowFactory.create(schemaId, DlqReason.AVRO_DECODE_FAILED.reason(), null);
+      return failed(schemaId, DlqReason.AVRO_DECODE_FAILED);
     }
   }
 
+  private static Row failed(Integer schemaId, DlqReason reason) {
+    return RowFactory.create(schemaId, reason.reason(), null);
+  }
+
   /** The body in the reader schema: the same bytes when the writer is the reader, re-encoded otherwise. */
-  private byte[] toReaderBody(Schema writer, byte[] value) throws IOException {
-    Resolution resolution = resolution(writer);
+  private static byte[] toReaderBody(Resolution resolution, byte[] value) throws IOException {
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, WireFormat.HEADER_LENGTH,
         value.length - WireFormat.HEADER_LENGTH, null);
     GenericRecord record = resolution.datumReader.read(null, decoder);
@@ -94,7 +101,10 @@ public final class WireDecoder implements UDF2<byte[], String, Row>, Serializabl
     return out.toByteArray();
   }
 
-  /** Reader and writer for one writer schema, built once per task instead of once per row. */
+  /**
+   * Reader and writer for one writer schema, built once per task instead of once per row. A writer schema
+   * the reader cannot resolve (not a record, or an unrelated one) is unsupported for every record under it.
+   */
   private Resolution resolution(Schema writer) {
     if (reader == null) {
       reader = new Schema.Parser().parse(readerSchemaJson);
@@ -102,9 +112,11 @@ public final class WireDecoder implements UDF2<byte[], String, Row>, Serializabl
     }
     return resolutions.computeIfAbsent(writer, w -> new Resolution(
         new GenericDatumReader<>(w, reader), new GenericDatumWriter<>(reader),
-        SchemaNormalization.parsingFingerprint64(w) == SchemaNormalization.parsingFingerprint64(reader)));
+        SchemaNormalization.parsingFingerprint64(w) == SchemaNormalization.parsingFingerprint64(reader),
+        w.getType() == Schema.Type.RECORD && SchemaCompatibility.checkReaderWriterCompatibility(reader, w)
+            .getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE));
   }
 
   private record Resolution(GenericDatumReader<GenericRecord> datumReader,
-      GenericDatumWriter<GenericRecord> datumWriter, boolean writerIsReader) {}
+      GenericDatumWriter<GenericRecord> datumWriter, boolean writerIsReader, boolean resolvable) {}
 }

@@ -1,6 +1,7 @@
 package io.cryptolake.streaming;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.SparkSession;
@@ -17,20 +18,25 @@ public final class GracefulShutdown {
   private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
   /** Spark's own hook runs at FileSystem.SHUTDOWN_HOOK_PRIORITY + 30; higher runs first. */
   private static final int PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
+  /** Stopping the queries once their batches are done (spark.sql.streaming.stopTimeout is 60 s). */
+  private static final Duration STOP_TIME = Duration.ofSeconds(70);
 
   private GracefulShutdown() {}
 
   /** On shutdown: {@code beforeStop} first (so nothing restarts the queries), then the queries. */
   public static void install(SparkSession spark, Duration batchGrace, Runnable beforeStop) {
+    // Hadoop abandons a hook after 30 s by default and runs Spark's, which stops the SparkContext under a
+    // batch still running (RejectedExecutionException): give this hook the whole grace, plus the stops.
     ShutdownHookManager.get().addShutdownHook(() -> {
       beforeStop.run();
       stopAll(spark, batchGrace);
-    }, PRIORITY);
+    }, PRIORITY, batchGrace.plus(STOP_TIME).toSeconds(), TimeUnit.SECONDS);
   }
 
-  static void stopAll(SparkSession spark, Duration batchGrace) {
+  /** Lets the queries' running batches finish (for up to {@code batchGrace} in all), then stops the queries. */
+  public static void stopAll(SparkSession spark, Duration batchGrace) {
+    long deadline = System.nanoTime() + batchGrace.toNanos();
     for (StreamingQuery query : spark.streams().active()) {
-      long deadline = System.nanoTime() + batchGrace.toNanos();
       LOG.info("stopping query {} after its current batch", query.name());
       while (query.isActive() && query.status().isTriggerActive() && System.nanoTime() < deadline) {
         try {

@@ -9,6 +9,7 @@ import io.cryptolake.testing.TestLake;
 import io.cryptolake.testing.TestLake.Storage;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,58 @@ class OhlcvAndGapsTest {
     assertEquals(9, second.found().size());
     assertEquals(0, second.added(), "a second run adds nothing");
     assertEquals(9, Pipeline.count(lake, Tables.SEQUENCE_GAPS));
+  }
+
+  /**
+   * An outage longer than the check's window is still seen (a CRITICAL gap from the last trade before it), a
+   * partial fill updates the gap instead of adding overlapping rows, and a full fill closes it, keeping its row.
+   */
+  @Test
+  void aLongOutageIsACriticalGapAndGapsCloseWhenFilled() throws Exception {
+    TestLake.Lake lake = TestLake.lake("gaps_outage", Storage.LOCAL);
+    Duration lookback = Duration.ofHours(1);
+    GoldRows.append(lake, trades(1, 10, T0, Duration.ofSeconds(1)));
+    SequenceGaps.detect(TestLake.spark(), lake.config(), T0.plusSeconds(10).minus(lookback), null);
+
+    // Three hours without trades, then ids jump by 5,000; and a small gap a little later.
+    Instant after = T0.plus(Duration.ofHours(3));
+    List<Row> resumed = new ArrayList<>(trades(5_011, 5_021, after, Duration.ofSeconds(1)));
+    resumed.add(GoldRows.trade("BINANCE", "BTCUSDT", 5_025, after.plusSeconds(30), "1", "1"));
+    GoldRows.append(lake, resumed);
+    SequenceGaps.Result outage = SequenceGaps.detect(TestLake.spark(), lake.config(), after.minus(lookback), null);
+    assertEquals(List.of("BINANCE BTCUSDT 11..5010 5000 CRITICAL", "BINANCE BTCUSDT 5022..5024 3 LOW"),
+        outage.found().stream().map(OhlcvAndGapsTest::describe).toList());
+    assertEquals(2, outage.added());
+    assertEquals(List.of("11..5010 missing 5000 open", "5022..5024 missing 3 open"), recorded(lake));
+
+    // A replay brings ids 11..2000: the gap is smaller, still one row, still open.
+    GoldRows.append(lake, trades(11, 2_000, T0.plusSeconds(10), Duration.ofMillis(1)));
+    SequenceGaps.Result partial = SequenceGaps.detect(TestLake.spark(), lake.config(), after.minus(lookback), null);
+    assertEquals(0, partial.added());
+    assertEquals(0, partial.filled());
+    assertEquals(List.of("11..5010 missing 3010 open", "5022..5024 missing 3 open"), recorded(lake));
+
+    // The rest arrives: both gaps are closed, and their rows stay as history.
+    List<Row> rest = new ArrayList<>(trades(2_001, 5_010, T0.plusSeconds(12), Duration.ofMillis(1)));
+    rest.addAll(trades(5_022, 5_024, after.plusSeconds(20), Duration.ofSeconds(1)));
+    GoldRows.append(lake, rest);
+    SequenceGaps.Result filled = SequenceGaps.detect(TestLake.spark(), lake.config(), after.minus(lookback), null);
+    assertEquals(2, filled.filled());
+    assertEquals(List.of("11..5010 missing 0 filled", "5022..5024 missing 0 filled"), recorded(lake));
+  }
+
+  private static List<Row> trades(long firstId, long lastId, Instant start, Duration step) {
+    List<Row> rows = new ArrayList<>();
+    for (long id = firstId; id <= lastId; id++) {
+      rows.add(GoldRows.trade("BINANCE", "BTCUSDT", id, start.plus(step.multipliedBy(id - firstId)), "1", "1"));
+    }
+    return rows;
+  }
+
+  private static List<String> recorded(TestLake.Lake lake) {
+    return TestLake.spark().table(lake.config().qualified(Tables.SEQUENCE_GAPS)).orderBy("gap_start").collectAsList()
+        .stream().map(g -> g.getAs("gap_start") + ".." + g.getAs("gap_end") + " missing " + g.getAs("missing_ids")
+            + (g.getAs("filled_at") == null ? " open" : " filled")).toList();
   }
 
   private static void add(List<Row> rows, String exchange, String symbol, long[] ids) {

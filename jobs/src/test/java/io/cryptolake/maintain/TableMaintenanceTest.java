@@ -10,6 +10,8 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
+import io.cryptolake.silver.SilverStream;
+import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.Produced;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
@@ -63,7 +65,7 @@ class TableMaintenanceTest {
 
     List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(),
         new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), null, java.time.Duration.ofDays(1), 100, true, 2,
-            java.time.Duration.ofDays(3)));
+            java.time.Duration.ofDays(3), null));
 
     producing.join();
     bronze.processAllAvailable();
@@ -100,7 +102,7 @@ class TableMaintenanceTest {
     }
     TestLake.spark().createDataFrame(rows, TestLake.spark().table(dlq).schema()).writeTo(dlq).append();
     MaintainOptions archiveAfter30 = new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), 30,
-        java.time.Duration.ofDays(1), 100, false, 5, java.time.Duration.ofDays(3));
+        java.time.Duration.ofDays(1), 100, false, 5, java.time.Duration.ofDays(3), null);
 
     List<TableMaintenance.TableReport> first = TableMaintenance.run(TestLake.spark(), lake.config(), archiveAfter30);
     String archive = lake.config().qualified(Tables.DLQ_ARCHIVE);
@@ -113,6 +115,43 @@ class TableMaintenanceTest {
 
     TableMaintenance.run(TestLake.spark(), lake.config(), archiveAfter30);
     assertEquals(20, TestLake.spark().table(archive).count(), "a second run archives nothing twice");
+  }
+
+  /**
+   * A silver job stopped behind bronze: maintenance that would expire every snapshot and delete every bronze
+   * row keeps the snapshots and rows silver has not read, says so, and silver resumes with every record.
+   */
+  @Test
+  void maintenanceNeverRemovesWhatAStoppedReaderHasNotRead() throws Exception {
+    Lake lake = TestLake.lake("maintain_readers", Storage.LOCAL);
+    String topic = "maintain_readers.binance";
+    var config = Produced.config(Map.of(Exchange.BINANCE, topic)).withExchanges(List.of(Exchange.BINANCE))
+        .withCount(500).withFaults(Map.of());
+    Produced.send(config.withSeed(1));
+    Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, topic, 100);
+    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
+    silver.processAllAvailable();
+    silver.stop();
+    // Silver stops; bronze goes on.
+    Produced.send(config.withSeed(2));
+    Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, topic, 100);
+
+    String bronze = Tables.bronzeName(Exchange.BINANCE);
+    MaintainOptions everything = new MaintainOptions(List.of(Exchange.BINANCE), Map.of(bronze, -1), null,
+        java.time.Duration.ZERO, 1, false, 5, java.time.Duration.ofDays(3), lake.checkpointRoot());
+    List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(), everything);
+    TableMaintenance.TableReport report = reports.stream()
+        .filter(r -> r.table().equals(lake.config().qualified(bronze))).findFirst().orElseThrow();
+    assertTrue(report.heldBack() != null && report.heldBack().contains("silver-binance"), report.toString());
+    assertTrue(report.rowsDeleted() > 0 && report.rowsDeleted() < 500, "only rows silver had read: " + report);
+
+    silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
+    silver.processAllAvailable();
+    silver.stop();
+    long kafka = TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topic);
+    String silverTable = lake.config().qualified(Tables.silverName(Exchange.BINANCE));
+    assertEquals(kafka, TestLake.spark().table(silverTable).count(), "silver has every record once");
+    assertEquals(kafka, TestLake.spark().table(silverTable).select("kafka_partition", "kafka_offset").distinct().count());
   }
 
   private static Row handRow(long offset, LocalDate day) {

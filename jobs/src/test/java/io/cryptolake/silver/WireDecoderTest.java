@@ -75,6 +75,30 @@ class WireDecoderTest {
     assertDecoded(outcome, v2Id, AvroBinary.encode(trade(READER)));
   }
 
+  /**
+   * An id the registry knows whose schema this exchange's reader cannot use is unsupported_schema for every
+   * record under it: a JSON or Protobuf schema in the same registry, an Avro schema that is not a record, an
+   * unrelated record. None of them may throw.
+   */
+  @Test
+  void schemasTheReaderCannotUseAreUnsupportedNotAnError() {
+    SchemaRegistryClient registry = new SchemaRegistryClient(REGISTRY);
+    String subject = TOPIC + "-other-value";
+    int json = registry.register(subject, "JSON",
+        "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
+            + "\"properties\":{\"price\":{\"type\":\"string\"}}}");
+    int protobuf = registry.register(TOPIC + "-proto-value", "PROTOBUF",
+        "syntax = \"proto3\";\nmessage Trade {\n  string price = 1;\n  int64 trade_id = 2;\n}\n");
+    int notARecord = registry.register(TOPIC + "-string-value", Schema.create(Schema.Type.STRING));
+    int unrelated = registry.register(TOPIC + "-unrelated-value", new Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"Quote\",\"fields\":[{\"name\":\"bid\",\"type\":\"double\"}]}"));
+    byte[] body = AvroBinary.encode(trade(READER));
+    for (int id : new int[] {json, protobuf, notARecord, unrelated}) {
+      assertFailed(decoder.call(WireFormat.frame(id, body), TOPIC), id, "unsupported_schema");
+      assertFailed(decoder.call(WireFormat.frame(id, new byte[0]), TOPIC), id, "unsupported_schema");
+    }
+  }
+
   @Test
   void eachSchemaIdIsLookedUpOncePerJvm() {
     RegistrySchemas schemas = RegistrySchemas.forRegistry(REGISTRY);

@@ -3,6 +3,7 @@ package io.cryptolake.testing;
 import io.cryptolake.producers.kafka.TradeTopicWriter;
 import io.cryptolake.schemas.AvroBinary;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.SchemaRegistryClient;
 import io.cryptolake.schemas.WireFormat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,6 +17,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /** Hand-made Binance trades and exact re-sends, for tests that need trade times and ids of their choosing. */
 public final class RawTrades {
   private RawTrades() {}
+
+  /** Creates the topic (2 partitions) if needed and registers the exchange's raw schema for it: the schema id. */
+  public static int topic(String topic, Exchange exchange) {
+    var servers = TestLake.servers().config();
+    TradeTopicWriter.ensureTopic(servers.kafkaBootstrap(), topic, 2);
+    return new SchemaRegistryClient(servers.registryUrl()).register(topic + "-value", exchange.rawSchema());
+  }
 
   /** Well-formed BTCUSDT trades with ids from {@code firstId}, trade time {@code start + i ms}, sent now. */
   public static List<ProducerRecord<byte[], byte[]>> binance(String topic, int schemaId, long firstId, int count,

@@ -35,14 +35,14 @@ class LocalServersTest {
       }
       SchemaRegistryClient registry = new SchemaRegistryClient(servers.registry().url());
       id = registry.register("test-value", schema);
-      assertEquals(schema, registry.schemaById(id).orElseThrow());
+      assertEquals(schema, registry.schemaById(id).orElseThrow().avro());
       assertTrue(registry.schemaById(987_654_321).isEmpty(), "unknown ids are a 404, not an error");
 
       // The registry keeps its schemas on disk: a restart must not invalidate ids already in Kafka.
       servers.registry().stop();
       assertThrows(SchemaRegistryClient.RegistryUnavailableException.class, () -> registry.schemaById(id));
       servers.registry().start();
-      assertEquals(schema, registry.schemaById(id).orElseThrow());
+      assertEquals(schema, registry.schemaById(id).orElseThrow().avro());
       children = ProcessHandle.current().children().toList();
     }
     for (ProcessHandle child : children) {

@@ -41,7 +41,13 @@ public final class SchemaRegistryClient {
 
   /** Registers the schema under the subject (idempotent for an identical schema) and returns its id. */
   public int register(String subject, Schema schema) {
-    String body = json(Map.of("schema", schema.toString()));
+    return register(subject, RegisteredSchema.AVRO, schema.toString());
+  }
+
+  /** Registers a schema of any type the registry supports (AVRO, JSON, PROTOBUF) and returns its id. */
+  public int register(String subject, String schemaType, String schemaText) {
+    String body = json(RegisteredSchema.AVRO.equals(schemaType) ? Map.of("schema", schemaText)
+        : Map.of("schema", schemaText, "schemaType", schemaType));
     HttpRequest request = request("/subjects/" + subject + "/versions")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
@@ -66,8 +72,8 @@ public final class SchemaRegistryClient {
     return true;
   }
 
-  /** The schema registered under the id, or empty when the registry answers 404 for it. */
-  public Optional<Schema> schemaById(int id) {
+  /** The schema registered under the id, as the registry has it, or empty when it answers 404 for the id. */
+  public Optional<RegisteredSchema> schemaById(int id) {
     HttpResponse<String> response = send(request("/schemas/ids/" + id).GET().build());
     if (response.statusCode() == 404) {
       return Optional.empty();
@@ -76,7 +82,25 @@ public final class SchemaRegistryClient {
       throw new RegistryUnavailableException("looking up schema id " + id + " at " + baseUrl
           + " answered HTTP " + response.statusCode() + ": " + response.body());
     }
-    return Optional.of(new Schema.Parser().parse(readTree(response.body()).path("schema").asText()));
+    JsonNode answer = readTree(response.body());
+    return Optional.of(new RegisteredSchema(answer.path("schemaType").asText(RegisteredSchema.AVRO),
+        answer.path("schema").asText()));
+  }
+
+  /**
+   * A schema as registered: its type (the Confluent API omits it for Avro) and its text, which may be
+   * anything a producer managed to register.
+   */
+  public record RegisteredSchema(String type, String text) {
+    public static final String AVRO = "AVRO";
+
+    /** The Avro schema; throws (SchemaParseException and the like) when it is not one. */
+    public Schema avro() {
+      if (!AVRO.equalsIgnoreCase(type)) {
+        throw new IllegalArgumentException("a " + type + " schema, not Avro");
+      }
+      return new Schema.Parser().parse(text);
+    }
   }
 
   private HttpRequest.Builder request(String path) {

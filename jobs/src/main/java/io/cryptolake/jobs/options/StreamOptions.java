@@ -16,8 +16,12 @@ public final class StreamOptions {
   String triggerInterval;
 
   public StreamConfig toConfig() {
-    String root = checkpointRoot.contains("://") || checkpointRoot.startsWith("file:") ? checkpointRoot
+    return new StreamConfig(uri(checkpointRoot), triggerInterval);
+  }
+
+  /** A checkpoint root as a URI: s3a:// and file: as given, a local path made absolute. */
+  public static String uri(String checkpointRoot) {
+    return checkpointRoot.contains("://") || checkpointRoot.startsWith("file:") ? checkpointRoot
         : Paths.get(checkpointRoot).toAbsolutePath().toUri().toString();
-    return new StreamConfig(root, triggerInterval);
   }
 }

@@ -25,9 +25,14 @@ public final class BinanceAdapter implements ExchangeAdapter {
     return Symbols.normalised(raw.getField("symbol"));
   }
 
+  /** Milliseconds a timestamp (microseconds in a long) can hold; outside them, NULL, which fails the time rules. */
+  static final long MAX_MILLIS = Long.MAX_VALUE / 1_000;
+
   @Override
   public Column tradeTime(Column raw) {
-    return timestamp_millis(raw.getField("trade_time_ms"));
+    Column millis = raw.getField("trade_time_ms");
+    // timestamp_millis throws on overflow (ANSI), in every retry: the record must fail a rule instead.
+    return when(millis.between(-MAX_MILLIS, MAX_MILLIS), timestamp_millis(millis));
   }
 
   @Override

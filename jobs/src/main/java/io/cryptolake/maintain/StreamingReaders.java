@@ -1,0 +1,120 @@
+package io.cryptolake.maintain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/**
+ * Where the streaming queries that read Iceberg tables are, from their checkpoints: for each query under the
+ * checkpoint root, the snapshot its last committed batch read up to ({@code offsets/<batch>} of the newest
+ * {@code commits/<batch>}; Iceberg's offset names its snapshot). A snapshot id identifies its table, so no list
+ * of which job reads which table is needed. Read with Hadoop's FileSystem, so checkpoints on S3 work too.
+ */
+final class StreamingReaders {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A query's position in a table: its last committed batch read up to (some of) this snapshot. */
+  record Position(String query, long snapshotId) {}
+
+  private final List<Position> positions;
+
+  private StreamingReaders(List<Position> positions) {
+    this.positions = positions;
+  }
+
+  /** Every committed position under the root; none when there is no root or it does not exist. */
+  static StreamingReaders under(String checkpointRoot, Configuration hadoop) {
+    List<Position> positions = new ArrayList<>();
+    if (checkpointRoot == null) {
+      return new StreamingReaders(positions);
+    }
+    try {
+      Path root = new Path(checkpointRoot);
+      FileSystem fs = root.getFileSystem(hadoop);
+      if (!fs.exists(root)) {
+        return new StreamingReaders(positions);
+      }
+      for (FileStatus query : fs.listStatus(root)) {
+        Optional<Long> batch = query.isDirectory() ? lastCommitted(fs, query.getPath()) : Optional.empty();
+        if (batch.isPresent()) {
+          for (long id : snapshotIds(fs, new Path(query.getPath(), "offsets/" + batch.get()))) {
+            positions.add(new Position(query.getPath().getName(), id));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the streaming checkpoints under " + checkpointRoot, e);
+    }
+    return new StreamingReaders(positions);
+  }
+
+  /** The oldest snapshot of {@code table} that a query still reads from, with the query's name. */
+  Optional<Held> oldestNeeded(Table table) {
+    Held oldest = null;
+    for (Position p : positions) {
+      Snapshot snapshot = table.snapshot(p.snapshotId());
+      if (snapshot != null && (oldest == null || snapshot.sequenceNumber() < oldest.snapshot().sequenceNumber())) {
+        oldest = new Held(p.query(), snapshot, parentTime(table, snapshot));
+      }
+    }
+    return Optional.ofNullable(oldest);
+  }
+
+  /**
+   * A table's oldest snapshot still read by {@code query}. Rows committed before {@code parentMillis} (the
+   * commit time of the snapshot before it) have been read; the snapshot itself must stay.
+   */
+  record Held(String query, Snapshot snapshot, long parentMillis) {}
+
+  private static long parentTime(Table table, Snapshot snapshot) {
+    Snapshot parent = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+    return parent == null ? Long.MIN_VALUE : parent.timestampMillis();
+  }
+
+  private static Optional<Long> lastCommitted(FileSystem fs, Path query) throws IOException {
+    Path commits = new Path(query, "commits");
+    if (!fs.exists(commits)) {
+      return Optional.empty();
+    }
+    OptionalLong newest = Arrays.stream(fs.listStatus(commits)).map(f -> f.getPath().getName())
+        .filter(n -> n.matches("\\d+")).mapToLong(Long::parseLong).max();
+    return newest.isPresent() ? Optional.of(newest.getAsLong()) : Optional.empty();
+  }
+
+  /** The snapshot ids in an offset-log entry: line 1 version, line 2 metadata, then one line per source. */
+  private static List<Long> snapshotIds(FileSystem fs, Path offsets) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    if (!fs.exists(offsets)) {
+      return ids;
+    }
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(offsets), StandardCharsets.UTF_8))) {
+      List<String> lines = in.lines().toList();
+      for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+        try {
+          JsonNode offset = JSON.readTree(line);
+          if (offset != null && offset.has("snapshot_id")) {
+            ids.add(offset.get("snapshot_id").asLong());
+          }
+        } catch (IOException notJson) {
+          // Another kind of source (Kafka's offsets are JSON too, without a snapshot id; "-" for none).
+        }
+      }
+    }
+    return ids;
+  }
+}

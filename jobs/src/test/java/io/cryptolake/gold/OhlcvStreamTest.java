@@ -1,0 +1,130 @@
+package io.cryptolake.gold;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.streaming.StreamingQueries;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+
+/** The bars query on a running stream of gold commits: every bar equals what gold's trades of its minute say. */
+class OhlcvStreamTest {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:15:00Z");
+
+  @Test
+  void barsFollowGoldIncludingLateTradesIdleSymbolsAndALaggingExchange() throws Exception {
+    Lake lake = TestLake.lake("bars_follow", Storage.LOCAL);
+    GoldRows.append(lake, List.of(
+        GoldRows.trade("BINANCE", "BTCUSDT", 101, T0.plusSeconds(5), "100", "1"),
+        GoldRows.trade("BINANCE", "BTCUSDT", 102, T0.plusSeconds(50), "101", "2"),
+        GoldRows.trade("BINANCE", "BTCUSDT", 104, T0.plusSeconds(70), "102", "1"),
+        // ETHUSDT trades once and then goes quiet: its bar must not wait for anything.
+        GoldRows.trade("BINANCE", "ETHUSDT", 7, T0.plusSeconds(30), "3400.5", "0.25")));
+    double correctionsBefore = JobMetrics.value(LakeMetric.BAR_CORRECTIONS);
+    runBars(lake);
+    assertBarsEqualGold(lake, 3);
+
+    // A late BTCUSDT trade for 10:15 (its 10:16 bar exists: a correction) and Kraken an hour behind Binance.
+    GoldRows.append(lake, List.of(
+        GoldRows.trade("BINANCE", "BTCUSDT", 103, T0.plusSeconds(59), "99", "4"),
+        GoldRows.trade("KRAKEN", "BTCUSD", 55, T0.minusSeconds(3_600), "98000.1", "0.5"),
+        GoldRows.trade("KRAKEN", "BTCUSD", 56, T0.minusSeconds(3_590), "98000.2", "0.5")));
+    runBars(lake);
+    List<Row> bars = assertBarsEqualGold(lake, 4);
+    Row btc1015 = bars.stream().filter(b -> b.getAs("symbol").equals("BTCUSDT")
+        && ((Timestamp) b.getAs("minute")).toInstant().equals(T0)).findFirst().orElseThrow();
+    assertEquals(new BigDecimal("99").setScale(18), btc1015.getAs("close"), "the late trade is the minute's close");
+    assertEquals(new BigDecimal("7").setScale(18), btc1015.getAs("volume"));
+    assertEquals(3L, (Long) btc1015.getAs("trade_count"));
+    assertEquals(1.0, JobMetrics.value(LakeMetric.BAR_CORRECTIONS) - correctionsBefore,
+        "one bar of a closed minute was corrected; Kraken's first bars are new, not corrections");
+
+    // The product's own check agrees, and sees a bar that no longer says what gold says.
+    List<String> codes = List.of("BINANCE", "KRAKEN");
+    BarCheck.Result check = BarCheck.run(TestLake.spark(), lake.config(), codes);
+    assertTrue(check.ok(), check.line());
+    assertEquals(4, check.bars());
+    TestLake.spark().sql("UPDATE " + lake.config().qualified(Tables.OHLCV_1M) + " SET high = high + 1 "
+        + "WHERE symbol = 'ETHUSDT'");
+    BarCheck.Result tampered = BarCheck.run(TestLake.spark(), lake.config(), codes);
+    assertEquals(1, tampered.different(), tampered.line());
+    assertEquals(1, tampered.offenders().size());
+  }
+
+  @Test
+  void aBarWhoseValueOverflowsHasThatColumnNullIsCountedAndTheQueryRunsOn() throws Exception {
+    Lake lake = TestLake.lake("bars_overflow", Storage.LOCAL);
+    String maxPrice = "99999999999999999999.999999999999999999";
+    GoldRows.append(lake, List.of(
+        // 10:15: price x quantity is about 1e40, beyond decimal(38,18), and so is the VWAP's 1e20.
+        GoldRows.trade("BINANCE", "PEPEUSDT", 1, T0.plusSeconds(1), maxPrice, "99999999999999999999"),
+        // 10:16: two quantities that fit, whose sum does not.
+        GoldRows.trade("BINANCE", "PEPEUSDT", 2, T0.plusSeconds(61), "0.000000000000000001", "60000000000000000000"),
+        GoldRows.trade("BINANCE", "PEPEUSDT", 3, T0.plusSeconds(62), "0.000000000000000001", "60000000000000000000"),
+        // 10:17: an ordinary bar.
+        GoldRows.trade("BINANCE", "PEPEUSDT", 4, T0.plusSeconds(121), "0.00001", "1000")));
+    double overflowsBefore = JobMetrics.value(LakeMetric.BAR_OVERFLOWS);
+    StreamingQuery query = runBars(lake);
+    assertTrue(query.exception().isEmpty(), "the bars query did not fail");
+    List<Row> bars = assertBarsEqualGold(lake, 3);
+    assertNull(bars.get(0).getAs("quote_volume"));
+    assertNull(bars.get(0).getAs("vwap"));
+    assertEquals(new BigDecimal("99999999999999999999").setScale(18), bars.get(0).getAs("volume"));
+    assertNull(bars.get(1).getAs("volume"));
+    assertEquals(0, new BigDecimal("120").compareTo(bars.get(1).getAs("quote_volume")));
+    assertNotNull(bars.get(2).getAs("volume"));
+    assertNotNull(bars.get(2).getAs("quote_volume"));
+    assertNotNull(bars.get(2).getAs("vwap"));
+    assertEquals(2.0, JobMetrics.value(LakeMetric.BAR_OVERFLOWS) - overflowsBefore);
+  }
+
+  /** Runs the bars query from its checkpoint until it has taken every gold commit; returns the stopped query. */
+  private static StreamingQuery runBars(Lake lake) throws Exception {
+    StreamingQuery query = OhlcvStream.start(TestLake.spark(), lake.config(),
+        new GoldConfig(Duration.ofMinutes(1), 100, lake.stream("200 milliseconds")));
+    StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
+    query.stop();
+    return query;
+  }
+
+  /** The bars table, row by row, against bars computed in one batch from all of gold; returns the bars. */
+  private static List<Row> assertBarsEqualGold(Lake lake, int expectedBars) {
+    String order = "exchange, symbol, minute";
+    List<Row> expected = OhlcvStream.bars(TestLake.spark().table(lake.config().qualified(Tables.GOLD)))
+        .orderBy("exchange", "symbol", "minute").collectAsList();
+    List<Row> actual = TestLake.spark().sql("SELECT * FROM " + lake.config().qualified(Tables.OHLCV_1M)
+        + " ORDER BY " + order).collectAsList();
+    assertEquals(expectedBars, expected.size());
+    assertEquals(expected.size(), actual.size(), "one bar per (exchange, symbol, minute) of gold");
+    for (int i = 0; i < expected.size(); i++) {
+      Row e = expected.get(i);
+      Row a = actual.get(i);
+      for (String column : List.of("exchange", "symbol", "currency", "minute", "open", "high", "low", "close",
+          "volume", "quote_volume", "trade_count")) {
+        assertEquals((Object) e.getAs(column), a.getAs(column), column + " of " + e);
+      }
+      // VWAP is a double-precision sum; its order of addition may differ between the two computations.
+      BigDecimal ev = e.getAs("vwap");
+      BigDecimal av = a.getAs("vwap");
+      assertEquals(ev == null, av == null, "vwap of " + e);
+      if (ev != null) {
+        assertEquals(ev.doubleValue(), av.doubleValue(), Math.abs(ev.doubleValue()) * 1e-12, "vwap of " + e);
+      }
+    }
+    return actual;
+  }
+}
