@@ -47,8 +47,8 @@ public final class GapMonitor implements AutoCloseable {
       result.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
       lastBySeverity.set(bySeverity);
       JobMetrics.set(LakeMetric.SEQUENCE_GAPS, result.found().size());
-      LOG.info("sequence gaps in the last {}: {} {} ({} new)", lookback, result.found().size(), bySeverity,
-          result.added());
+      LOG.info("sequence gaps in the last {}: {} {} ({} new, {} filled since the last check)", lookback,
+          result.found().size(), bySeverity, result.added(), result.filled());
     } catch (RuntimeException e) {
       LOG.warn("gap check failed; next try in one interval: {}", e.toString());
     }

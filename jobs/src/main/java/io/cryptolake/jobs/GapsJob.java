@@ -31,10 +31,11 @@ public final class GapsJob implements Callable<Integer> {
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
     SequenceGaps.Result result = SequenceGaps.detect(spark, lakeConfig, from, to);
-    System.out.printf("%d gaps found, %d new in %s%n", result.found().size(), result.added(),
-        lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS));
+    System.out.printf("%d gaps found, %d new in %s; %d earlier gaps filled since the last check%n",
+        result.found().size(), result.added(), lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS),
+        result.filled());
     for (Row gap : result.found()) {
-      System.out.printf("  %-8s %-10s %,d..%,d (%,d missing) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
+      System.out.printf("  %-8s %-10s %,d..%,d (%,d ids) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
           (Long) gap.getAs("gap_start"), (Long) gap.getAs("gap_end"), (Long) gap.getAs("gap_size"),
           gap.getAs("severity"));
     }

@@ -21,6 +21,11 @@ public final class Tables {
   public static final String RETENTION_COLUMN = "cryptolake.retention-column";
   /** The column that says when the table's writer wrote a row: what maintenance compares with readers. */
   public static final String WRITTEN_AT_COLUMN = "cryptolake.written-at-column";
+  /**
+   * The table a table's rows come from: a row is deleted by retention only once its source row may be gone
+   * too (written before the source's retention), so every source row still has its outcome.
+   */
+  public static final String RETENTION_SOURCE = "cryptolake.retention-source";
 
   private Tables() {}
 
@@ -82,7 +87,7 @@ public final class Tables {
         optional(206, "validation_timestamp", Types.TimestampType.withZone())));
     return new TableDef(silverName(exchange), new Schema(columns),
         s -> PartitionSpec.builderFor(s).day("timestamp", "trade_date").build(),
-        writtenAt(properties("silver", 30, "timestamp"), "validation_timestamp"));
+        from(writtenAt(properties("silver", 30, "timestamp"), "validation_timestamp"), bronzeName(exchange)));
   }
 
   /**
@@ -213,6 +218,11 @@ public final class Tables {
       props.put("write." + operation + ".isolation-level", "snapshot");
       props.put("write." + operation + ".mode", "merge-on-read");
     }
+    return props;
+  }
+
+  private static Map<String, String> from(Map<String, String> props, String sourceTable) {
+    props.put(RETENTION_SOURCE, sourceTable);
     return props;
   }
 

@@ -68,10 +68,12 @@ public final class TableMaintenance {
     String writtenAt = def.properties().get(Tables.WRITTEN_AT_COLUMN);
     if (days != null) {
       long before = totalRecords(table);
-      // Old by the retention column, and written before what the slowest reader has read.
+      // Old by the retention column, written before what the slowest reader has read, and before the
+      // source table's retention (so every source row still has its outcome).
       String read = held.isEmpty() || writtenAt == null ? "" : " AND " + writtenAt + " < TIMESTAMP '"
           + Instant.ofEpochMilli(Math.max(0, held.get().parentMillis())) + "'";
-      spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days) + read);
+      spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days) + read
+          + sourceRetained(catalog, def, writtenAt, options));
       deleted = before - totalRecords(table);
     }
     long filesBefore = dataFiles(table);
@@ -112,6 +114,19 @@ public final class TableMaintenance {
         + "WHEN NOT MATCHED THEN INSERT *");
     spark.sql("DELETE FROM " + dlq + " WHERE " + old);
     return totalRecords(catalog.load(Tables.DLQ_ARCHIVE)) - before;
+  }
+
+  /** " AND" the row was written before its source table's retention, when the table has a source. */
+  private static String sourceRetained(LakeCatalog catalog, TableDef def, String writtenAt, MaintainOptions options) {
+    String source = def.properties().get(Tables.RETENTION_SOURCE);
+    if (source == null || writtenAt == null || !catalog.exists(source)) {
+      return "";
+    }
+    Integer days = options.retentionDays().containsKey(source) ? options.retentionDays().get(source)
+        : retentionDays(catalog.load(source));
+    // A source kept forever: its rows always need theirs.
+    return days == null ? " AND false"
+        : " AND " + writtenAt + " < TIMESTAMP '" + LocalDate.now(ZoneOffset.UTC).minusDays(days) + " 00:00:00'";
   }
 
   /** Rows older than {@code days} whole days before today (UTC), on the table's retention column. */

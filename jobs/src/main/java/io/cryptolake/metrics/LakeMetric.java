@@ -27,8 +27,8 @@ public enum LakeMetric {
   STATE_ROWS(Kind.GAUGE, "gold: keys held in the de-duplication state, summed over the job's stateful queries"),
   STATE_MEMORY_BYTES(Kind.GAUGE, "gold: memory the streaming state uses, summed over the job's stateful queries"),
   STATE_ROWS_BOUND(Kind.GAUGE, "gold: the configured bound on state rows (--state-rows-bound); alert above it"),
-  BAR_CORRECTIONS(Kind.COUNTER, "gold: bars rewritten for a minute that had already closed (late or replayed trades)"),
-  BAR_OVERFLOWS(Kind.COUNTER, "gold: bars written with a NULL column because its value overflows decimal(38,18)");
+  BAR_CORRECTIONS(Kind.COUNTER, "gold: bars written for a minute when the symbol had a bar for a later one"),
+  BAR_OVERFLOWS(Kind.COUNTER, "gold: bar writes with a NULL column because its value overflows decimal(38,18)");
 
   /** Counters only go up; gauges hold the latest value. */
   public enum Kind {

@@ -3,6 +3,7 @@ package io.cryptolake.reconcile;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,6 +16,8 @@ import io.cryptolake.schemas.Exchange;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +29,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The accounting invariant of spec section 5: every bronze row (topic, partition, offset) is in exactly one
- * of its silver table or the DLQ, never both, never neither, and none is in any table twice. A DLQ row that
- * a replay resolved and its silver row are one record. Optionally restricted to bronze rows whose Kafka
- * timestamp is in [from, to).
+ * of its silver table or the DLQ (or the DLQ's archive), never both, never neither, and none is in any table
+ * twice. A DLQ row that a replay resolved and its silver row are one record. Optionally restricted to bronze
+ * rows whose Kafka timestamp is in [from, to). Each table is compared within what it retains: every bronze
+ * row (maintenance deletes no silver row while its bronze row may exist), and gold only from the first day
+ * silver still keeps.
  */
 public final class Reconciliation {
   private static final String[] KEYS = {"kafka_topic", "kafka_partition", "kafka_offset"};
@@ -50,7 +55,7 @@ public final class Reconciliation {
    * (from gold's commits; late rows whose key gold already had are duplicates and add nothing).
    */
   public record GoldResult(long silverKeys, long goldRows, long missing, long extra, long duplicateKeys,
-      long lateRows, List<String> offenders) {
+      long lateRows, List<String> offenders, LocalDate comparedFrom) {
     public boolean ok() {
       return missing == 0 && extra == 0 && duplicateKeys == 0;
     }
@@ -92,6 +97,10 @@ public final class Reconciliation {
         out.printf("  gold: %,d rows for %,d distinct silver keys; missing %,d, not in silver %,d, keys twice %,d; "
             + "%,d late rows written through%n", gold.goldRows(), gold.silverKeys(), gold.missing(),
             gold.extra(), gold.duplicateKeys(), gold.lateRows());
+        if (gold.comparedFrom() != null) {
+          out.printf("  window: gold rows with a trade time before %s are older than silver keeps (its retention); "
+              + "only later ones must be in silver%n", gold.comparedFrom());
+        }
         gold.offenders().forEach(o -> out.println("    offending: " + o));
       }
       if (bars != null) {
@@ -107,7 +116,12 @@ public final class Reconciliation {
   public static Result run(SparkSession spark, LakeConfig lake, List<Exchange> exchanges, Instant from, Instant to) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.dlq());
-    Dataset<Row> dlqAll = spark.table(lake.qualified(Tables.DLQ)).where(col("resolved_at").isNull());
+    // Rows maintenance moved to the archive are still the DLQ's: the record is accounted for there.
+    Dataset<Row> dlqAll = spark.table(lake.qualified(Tables.DLQ));
+    if (catalog.exists(Tables.DLQ_ARCHIVE)) {
+      dlqAll = dlqAll.unionByName(spark.table(lake.qualified(Tables.DLQ_ARCHIVE)));
+    }
+    dlqAll = dlqAll.where(col("resolved_at").isNull());
     List<ExchangeResult> results = new ArrayList<>();
     Map<String, Long> byReason = new TreeMap<>();
     for (Exchange exchange : exchanges) {
@@ -137,9 +151,18 @@ public final class Reconciliation {
     }
     List<String> codes = exchanges.stream().map(Exchange::code).toList();
     Dataset<Row> gold = spark.table(lake.qualified(Tables.GOLD)).where(col("exchange").isin(codes.toArray()));
+    // Gold keeps every trade; silver only its retention. A gold row older than that need not be in silver.
+    LocalDate comparedFrom = exchanges.stream().map(e -> catalog.load(Tables.silverName(e)))
+        .map(t -> t.properties().get(Tables.RETENTION_DAYS)).filter(java.util.Objects::nonNull)
+        .map(days -> LocalDate.now(ZoneOffset.UTC).minusDays(Integer.parseInt(days))).max(LocalDate::compareTo)
+        .orElse(null);
+    Column inWindow = comparedFrom == null ? lit(true)
+        : col("first_time").geq(lit(Timestamp.from(comparedFrom.atStartOfDay(ZoneOffset.UTC).toInstant())));
     Dataset<Row> joined = silverKeys.distinct().withColumn("in_silver", lit(1))
-        .join(gold.groupBy(key[0], key[1], key[2]).agg(count("*").as("in_gold")),
+        .join(gold.groupBy(key[0], key[1], key[2]).agg(count("*").as("in_gold"), min("timestamp").as("first_time")),
             scala.jdk.javaapi.CollectionConverters.asScala(List.of(key)).toSeq(), "full_outer")
+        .where(col("in_silver").isNotNull().or(inWindow))
+        .drop("first_time")
         .cache();
     Row totals = joined.agg(sum(flag(col("in_silver").isNotNull())), sum(col("in_gold")),
         sum(flag(col("in_gold").isNull())), sum(flag(col("in_silver").isNull())),
@@ -158,7 +181,7 @@ public final class Reconciliation {
       }
     }
     return new GoldResult(longOf(totals, 0), longOf(totals, 1), longOf(totals, 2), longOf(totals, 3),
-        longOf(totals, 4), late, offenders);
+        longOf(totals, 4), late, offenders, comparedFrom);
   }
 
   private static ExchangeResult check(Exchange exchange, Dataset<Row> bronze, Dataset<Row> silver, Dataset<Row> dlq) {

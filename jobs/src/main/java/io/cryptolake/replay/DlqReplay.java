@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverTransform;
@@ -109,12 +110,11 @@ public final class DlqReplay {
 
   /** Counts the replay on every selected row; resolves the valid ones; gives the failing ones their new reasons. */
   private static void markDlq(SparkSession spark, LakeConfig lake, Exchange exchange, Dataset<Row> validated) {
-    String view = "dlq_replay_" + Math.abs(System.nanoTime());
-    validated.select(col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col(TradeValidator.IS_VALID),
-        col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_REASONS), col(TradeValidator.ERROR_TYPE))
-        .createOrReplaceTempView(view);
-    spark.sql("MERGE INTO " + lake.qualified(Tables.DLQ) + " t USING " + view + " s "
-        + "ON t.bronze_source = '" + Tables.bronzeName(exchange) + "' AND t.resolved_at IS NULL "
+    Dataset<Row> outcomes = validated.select(col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
+        col(TradeValidator.IS_VALID), col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_REASONS),
+        col(TradeValidator.ERROR_TYPE));
+    LakeSql.withView(outcomes, "dlq_replay", view -> "MERGE INTO " + lake.qualified(Tables.DLQ) + " t USING " + view
+        + " s ON t.bronze_source = '" + Tables.bronzeName(exchange) + "' AND t.resolved_at IS NULL "
         + "AND t.kafka_topic = s.kafka_topic AND t.kafka_partition = s.kafka_partition "
         + "AND t.kafka_offset = s.kafka_offset "
         + "WHEN MATCHED AND s.is_valid THEN UPDATE SET t.replay_count = t.replay_count + 1, "
@@ -122,7 +122,6 @@ public final class DlqReplay {
         + "WHEN MATCHED THEN UPDATE SET t.replay_count = t.replay_count + 1, "
         + "t.last_replayed_at = current_timestamp(), t.error_reason = s.error_reason, "
         + "t.error_reasons = s.error_reasons, t.error_type = s.error_type");
-    spark.catalog().dropTempView(view);
   }
 
   private static scala.collection.immutable.Seq<String> seq() {

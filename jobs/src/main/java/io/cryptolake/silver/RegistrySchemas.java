@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writer schemas by id, looked up once per id per JVM (so once per executor, not per row) and kept in a
- * bounded cache. An id the registry answers 404 for is remembered as unknown for a minute; an id whose schema
- * is not Avro (a JSON or Protobuf schema in the same registry, a broken registration) is unsupported. A registry that
- * cannot be reached is retried with exponential backoff, then {@link RegistryUnavailableException} is thrown:
- * the batch fails and the query restarts from its checkpoint; an outage never turns into DLQ rows.
+ * bounded cache. An id the registry answers 404 for is remembered as unknown for a minute; an id whose
+ * schema is not Avro (a JSON or Protobuf schema in the same registry, a broken registration) is unsupported.
+ * A registry that cannot be reached is retried with exponential backoff, then
+ * {@link RegistryUnavailableException} is thrown: the batch fails and the query restarts from its
+ * checkpoint; an outage never turns into DLQ rows.
  *
  * <p>A 404 is believed only from a registry that knows the record's subject ({@code <topic>-value}, which
  * every producer registers before it writes): a registry that has lost its data, or is not the one the
