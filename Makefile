@@ -11,7 +11,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain chaos bench clean \
+.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain chaos soak bench clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -29,6 +29,9 @@ test: tools ## Run every test against real local servers, a real Spark session a
 
 chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
+
+soak: build ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~25 min; ARGS="--help")
+	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.soak.SoakCli $(ARGS)
 
 bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)
 	$(MVN) -Pbench -pl proof/kafka-connect package

@@ -10,15 +10,14 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The gold job's own gap check: every {@code interval}, the gap detection over the last {@code lookback} of
- * trade time, recorded in control_sequence_gaps and logged with counts by severity. The latest result is
- * kept for the job's metrics.
+ * trade time, recorded in control_sequence_gaps and logged with counts by severity. The latest count is
+ * published as the job's sequence_gaps metric.
  */
 public final class GapMonitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GapMonitor.class);
@@ -28,16 +27,10 @@ public final class GapMonitor implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
-  private final AtomicReference<Map<String, Long>> lastBySeverity = new AtomicReference<>(Map.of());
 
   public GapMonitor(SparkSession spark, LakeConfig lake, Duration interval, Duration lookback) {
     scheduler.scheduleWithFixedDelay(() -> check(spark, lake, lookback), interval.toMillis(), interval.toMillis(),
         TimeUnit.MILLISECONDS);
-  }
-
-  /** Gaps by severity found by the latest check. */
-  public Map<String, Long> lastBySeverity() {
-    return lastBySeverity.get();
   }
 
   private void check(SparkSession spark, LakeConfig lake, Duration lookback) {
@@ -45,7 +38,6 @@ public final class GapMonitor implements AutoCloseable {
       SequenceGaps.Result result = SequenceGaps.detect(spark, lake, Instant.now().minus(lookback), null);
       Map<String, Long> bySeverity = new TreeMap<>();
       result.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
-      lastBySeverity.set(bySeverity);
       JobMetrics.set(LakeMetric.SEQUENCE_GAPS, result.found().size());
       LOG.info("sequence gaps in the last {}: {} {} ({} new, {} filled since the last check)", lookback,
           result.found().size(), bySeverity, result.added(), result.filled());

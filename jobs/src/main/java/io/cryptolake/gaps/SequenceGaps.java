@@ -64,7 +64,7 @@ public final class SequenceGaps {
     String gapsName = lake.qualified(Tables.SEQUENCE_GAPS);
     Long goldSnapshot = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
 
-    Dataset<Row> window = window(spark.table(lake.qualified(Tables.GOLD)), from, to)
+    Dataset<Row> window = LakeSql.within(spark.table(lake.qualified(Tables.GOLD)), "timestamp", from, to)
         .select("exchange", "symbol", "source_sequence", "timestamp").where(col("source_sequence").isNotNull());
     Dataset<Row> anchors = spark.table(lake.qualified(Tables.SEQUENCE_PROGRESS)).select(col("exchange"),
         col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
@@ -195,17 +195,6 @@ public final class SequenceGaps {
 
   private static long openGaps(SparkSession spark, String gapsName) {
     return spark.table(gapsName).where(col("filled_at").isNull()).count();
-  }
-
-  private static Dataset<Row> window(Dataset<Row> trades, Instant from, Instant to) {
-    Dataset<Row> result = trades;
-    if (from != null) {
-      result = result.where(col("timestamp").geq(lit(Timestamp.from(from))));
-    }
-    if (to != null) {
-      result = result.where(col("timestamp").lt(lit(Timestamp.from(to))));
-    }
-    return result;
   }
 
   private static Date utcDate(Timestamp time) {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
 
 import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.CommitMarkers;
 import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
@@ -50,8 +51,6 @@ public final class GoldStream {
   private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
   static final String DISPOSITION = "disposition";
   private static final String INGESTION = "ingestion_timestamp";
-  /** Marks gold commits that wrote late rows through; their added-records are the late rows written. */
-  public static final String LATE_MERGE = "cryptolake.late-merge";
 
   private GoldStream() {}
 
@@ -134,7 +133,7 @@ public final class GoldStream {
         Table gold = catalog.load(Tables.GOLD);
         if (fresh > 0) {
           BatchCommits.appendOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
-              "cryptolake.duplicates-removed", String.valueOf(duplicates)));
+              CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)));
         }
         long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
         GoldBatchStats stats = new GoldBatchStats(batchId, fresh + late + duplicates, fresh, duplicates, late,
@@ -168,7 +167,7 @@ public final class GoldStream {
           .collect(Collectors.joining(" OR ", "(", ")"));
       gold.refresh();
       Long before = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
-      CommitMetadata.withCommitProperties(Map.of(LATE_MERGE, "true"), () -> {
+      CommitMetadata.withCommitProperties(Map.of(CommitMarkers.LATE_MERGE, "true"), () -> {
         LakeSql.withView(late, "gold_late", view -> "MERGE INTO " + table + " t USING " + view + " s ON " + hours
             + " AND t.exchange_date = s.exchange_date AND t.exchange_hour = s.exchange_hour "
             + "AND t.exchange = s.exchange AND t.symbol = s.symbol AND t.trade_id = s.trade_id "

@@ -1,10 +1,14 @@
 package io.cryptolake.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.cryptolake.gaps.SequenceGaps;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,6 +43,18 @@ public final class GapsJob implements Callable<Integer> {
           (Long) gap.getAs("gap_start"), (Long) gap.getAs("gap_end"), (Long) gap.getAs("gap_size"),
           gap.getAs("severity"));
     }
+    Map<String, Long> open = new TreeMap<>();
+    long filled = 0;
+    for (Row row : spark.table(lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS))
+        .groupBy(col("severity"), col("filled_at").isNull().as("open")).count().collectAsList()) {
+      if (row.getBoolean(1)) {
+        open.merge(row.getString(0), row.getLong(2), Long::sum);
+      } else {
+        filled += row.getLong(2);
+      }
+    }
+    System.out.printf("recorded: %d open %s, %d filled%n", open.values().stream().mapToLong(Long::longValue).sum(),
+        open, filled);
     spark.stop();
     return 0;
   }

@@ -13,9 +13,6 @@ import org.apache.spark.sql.Row;
  * This is what lets a job write two tables per batch and survive a crash between the two writes.
  */
 public final class BatchCommits {
-  public static final String WRITER = "cryptolake.writer";
-  public static final String BATCH_ID = "cryptolake.batch-id";
-
   /** Spark sets this local property on the thread that runs a streaming query's batches. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
 
@@ -36,8 +33,8 @@ public final class BatchCommits {
       return false;
     }
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      if (writer.equals(snapshot.summary().get(WRITER))) {
-        return Long.parseLong(snapshot.summary().get(BATCH_ID)) >= batchId;
+      if (writer.equals(snapshot.summary().get(CommitMarkers.WRITER))) {
+        return Long.parseLong(snapshot.summary().get(CommitMarkers.BATCH_ID)) >= batchId;
       }
     }
     return false;
@@ -53,8 +50,8 @@ public final class BatchCommits {
       return false;
     }
     var write = rows.writeTo(qualifiedTable)
-        .option("snapshot-property." + WRITER, writer)
-        .option("snapshot-property." + BATCH_ID, String.valueOf(batchId));
+        .option("snapshot-property." + CommitMarkers.WRITER, writer)
+        .option("snapshot-property." + CommitMarkers.BATCH_ID, String.valueOf(batchId));
     for (Map.Entry<String, String> e : summary.entrySet()) {
       write = write.option("snapshot-property." + e.getKey(), e.getValue());
     }

@@ -43,10 +43,6 @@ public record LakeConfig(
     return new LakeConfig(name, catalogType, catalogUri, warehouse, namespace, s3Endpoint, s3Region, s3PathStyle);
   }
 
-  public LakeConfig withNamespace(String ns) {
-    return new LakeConfig(catalogName, catalogType, catalogUri, warehouse, ns, s3Endpoint, s3Region, s3PathStyle);
-  }
-
   /** {@code catalog.namespace.table}, as Spark SQL names it. */
   public String qualified(String table) {
     return catalogName + "." + namespace + "." + table;

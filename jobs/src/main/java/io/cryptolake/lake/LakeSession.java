@@ -46,6 +46,8 @@ public final class LakeSession {
     conf.put("spark.sql.streaming.streamingQueryListeners", QueryProgressMetrics.class.getName());
     conf.put("spark.sql.streaming.metricsEnabled", "true");
     conf.put("spark.metrics.namespace", "cryptolake");
+    // The driver's heap and GC on the same endpoint (jvm_heap_used ...): what a job that runs for months needs.
+    conf.put("spark.metrics.conf.driver.source.jvm.class", "org.apache.spark.metrics.source.JvmSource");
     conf.put("spark.metrics.conf.*.sink.prometheusServlet.class", "org.apache.spark.metrics.sink.PrometheusServlet");
     conf.put("spark.metrics.conf.*.sink.prometheusServlet.path", "/metrics/prometheus");
     return conf;

@@ -53,10 +53,6 @@ public final class JobMetrics {
     counter.inc(n);
   }
 
-  public static long dlq(String errorType) {
-    return DLQ_BY_TYPE.get(errorType).getCount();
-  }
-
   /** The registry name of the DLQ counter of one error type. */
   public static String dlqCounterName(String errorType) {
     return "dlq_rows_" + errorType;

@@ -8,9 +8,10 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.gold.BarCheck;
-import io.cryptolake.gold.GoldStream;
+import io.cryptolake.lake.CommitMarkers;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import java.io.PrintStream;
@@ -127,7 +128,7 @@ public final class Reconciliation {
     for (Exchange exchange : exchanges) {
       catalog.ensure(Tables.bronze(exchange));
       catalog.ensure(Tables.silver(exchange));
-      Dataset<Row> bronze = inRange(spark.table(lake.qualified(Tables.bronzeName(exchange))), from, to);
+      Dataset<Row> bronze = LakeSql.within(spark.table(lake.qualified(Tables.bronzeName(exchange))), "kafka_timestamp", from, to);
       Dataset<Row> silver = spark.table(lake.qualified(Tables.silverName(exchange)));
       Dataset<Row> dlq = dlqAll.where(col("bronze_source").equalTo(Tables.bronzeName(exchange)));
       results.add(check(exchange, bronze, silver, dlq));
@@ -176,7 +177,7 @@ public final class Reconciliation {
     joined.unpersist();
     long late = 0;
     for (org.apache.iceberg.Snapshot snapshot : catalog.load(Tables.GOLD).snapshots()) {
-      if ("true".equals(snapshot.summary().get(GoldStream.LATE_MERGE))) {
+      if ("true".equals(snapshot.summary().get(CommitMarkers.LATE_MERGE))) {
         late += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
       }
     }
@@ -207,17 +208,6 @@ public final class Reconciliation {
     joined.unpersist();
     return new ExchangeResult(exchange, longOf(totals, 0), longOf(totals, 1), longOf(totals, 2), longOf(totals, 3),
         longOf(totals, 4), longOf(totals, 5), longOf(totals, 6), longOf(totals, 7), offenders);
-  }
-
-  private static Dataset<Row> inRange(Dataset<Row> bronze, Instant from, Instant to) {
-    Dataset<Row> result = bronze;
-    if (from != null) {
-      result = result.where(col("kafka_timestamp").geq(lit(Timestamp.from(from))));
-    }
-    if (to != null) {
-      result = result.where(col("kafka_timestamp").lt(lit(Timestamp.from(to))));
-    }
-    return result;
   }
 
   private static Column flag(Column condition) {

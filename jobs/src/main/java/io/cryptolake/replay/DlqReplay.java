@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
+import io.cryptolake.lake.CommitMarkers;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
@@ -100,7 +101,7 @@ public final class DlqReplay {
         .join(spark.table(silver).select(KEY[0], KEY[1], KEY[2]), seq(), "left_anti");
     long n = fresh.count();
     if (n > 0) {
-      CommitMetadata.withCommitProperties(Map.of("cryptolake.writer", "dlq-replay"), () -> {
+      CommitMetadata.withCommitProperties(Map.of(CommitMarkers.WRITER, CommitMarkers.DLQ_REPLAY), () -> {
         fresh.writeTo(silver).append();
         return null;
       }, RuntimeException.class);

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.max;
 
 import io.cryptolake.lake.BatchCommits;
+import io.cryptolake.lake.CommitMarkers;
 import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
@@ -106,12 +107,12 @@ public final class SilverStream {
         if (stats.valid() > 0) {
           BatchCommits.appendOnce(SilverTransform.silverRows(validated),
               lake.qualified(Tables.silverName(exchange)), silver, writer, batchId,
-              Map.of("cryptolake.valid-rows", String.valueOf(stats.valid())));
+              Map.of(CommitMarkers.VALID_ROWS, String.valueOf(stats.valid())));
         }
         hook.afterSilverWrite(batchId);
         if (stats.invalid() > 0) {
           Map<String, String> summary = new LinkedHashMap<>();
-          stats.invalidByReason().forEach((reason, n) -> summary.put("cryptolake.dlq." + reason, String.valueOf(n)));
+          stats.invalidByReason().forEach((reason, n) -> summary.put(CommitMarkers.dlqReason(reason), String.valueOf(n)));
           BatchCommits.appendOnce(SilverTransform.dlqRows(validated, Tables.bronzeName(exchange)),
               lake.qualified(Tables.DLQ), dlq, writer, batchId, summary);
         }

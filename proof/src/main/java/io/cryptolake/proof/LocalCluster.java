@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,8 @@ public final class LocalCluster {
   private static final Pattern PLUGIN_METRIC = Pattern.compile(
       "^metrics_cryptolake_driver_plugin_io_cryptolake_metrics_LakeMetricsPlugin_(\\w+)_(Count|Value)\\{[^}]*} (\\S+)$",
       Pattern.MULTILINE);
+  private static final Pattern HEAP_USED = Pattern.compile(
+      "^metrics_cryptolake_driver_jvm_heap_used_Value\\{[^}]*} (\\S+)$", Pattern.MULTILINE);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -97,8 +100,10 @@ public final class LocalCluster {
     runOrFail(Duration.ofMinutes(5), "bin/cluster", "down");
   }
 
-  public void submit(String job) {
-    runOrFail(Duration.ofMinutes(1), "bin/cluster", "submit", job);
+  public void submit(String job, String... args) {
+    List<String> command = new ArrayList<>(List.of("bin/cluster", "submit", job));
+    command.addAll(List.of(args));
+    runOrFail(Duration.ofMinutes(1), command.toArray(String[]::new));
   }
 
   /** The pid of a job's driver (bin/cluster's pid file), when it is alive. */
@@ -161,6 +166,14 @@ public final class LocalCluster {
       }
     });
     return metrics;
+  }
+
+  /** The heap a job's driver uses now (Spark's JVM source on its Prometheus endpoint); empty when it does not answer. */
+  public Optional<Double> heapUsed(String job) {
+    return get("http://127.0.0.1:" + setting(Project.uiPortVariable(job)) + "/metrics/prometheus/").flatMap(body -> {
+      Matcher m = HEAP_USED.matcher(body);
+      return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+    });
   }
 
   /** Spark's REST API of a running job's driver (its UI port), e.g. "executors" of the first application. */

@@ -35,10 +35,6 @@ public final class SchemaRegistryClient {
     this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
   }
 
-  public String baseUrl() {
-    return baseUrl;
-  }
-
   /** Registers the schema under the subject (idempotent for an identical schema) and returns its id. */
   public int register(String subject, Schema schema) {
     return register(subject, RegisteredSchema.AVRO, schema.toString());

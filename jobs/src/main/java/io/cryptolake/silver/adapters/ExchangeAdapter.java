@@ -6,7 +6,7 @@ import org.apache.spark.sql.Column;
 /**
  * What is specific to one exchange when its raw record (the decoded struct {@code raw}) becomes a unified
  * trade: every method returns a column expression over {@code raw}. The rest of the unified schema (ids,
- * decimals, lineage) is derived the same way for every exchange by {@link io.cryptolake.silver.Normaliser}.
+ * decimals, lineage) is derived the same way for every exchange by {@link io.cryptolake.silver.SilverTransform}.
  */
 public interface ExchangeAdapter {
   Exchange exchange();
