@@ -30,7 +30,7 @@ test: tools ## Run every test against real local servers, a real Spark session a
 chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
-soak: build ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~25 min; ARGS="--help")
+soak: build ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~40 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.soak.SoakCli $(ARGS)
 
 bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)

@@ -190,8 +190,8 @@ public final class LocalCluster {
   }
 
   /**
-   * Waits until the jobs are caught up: every one answers, bronze has nothing left in Kafka, and no job's
-   * input count moves over three polls 10 s apart (five triggers). Throws after {@code timeout}.
+   * Waits until the jobs are caught up: every one answers and has read rows, bronze has nothing left in Kafka,
+   * and no job's input count moves over three polls 10 s apart (five triggers). Throws after {@code timeout}.
    */
   public void awaitCaughtUp(List<String> jobs, Duration timeout) {
     Map<String, Double> previous = null;
@@ -208,7 +208,8 @@ public final class LocalCluster {
       for (String job : jobs) {
         Map<String, Double> metrics = metrics(job);
         Double in = metrics.get("records_in");
-        ready &= in != null && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0;
+        // A job that has read nothing yet may be inside its first, long batch: not caught up.
+        ready &= in != null && in > 0 && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0;
         inputs.put(job, in);
       }
       still = ready && inputs.equals(previous) ? still + 1 : 0;

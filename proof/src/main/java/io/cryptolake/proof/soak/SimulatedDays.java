@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * each day brings what only shows with time:
  * <ul>
  *   <li>duplicates of the previous day's trades (past the watermark, so de-duplicated against gold);</li>
- *   <li>a block of 20 trade ids of Binance BTCUSDT held back and sent the next day: a gap that is later filled,
- *       and late rows that correct closed bars;</li>
+ *   <li>a block of 20 trade ids of Binance BTCUSDT held back ({@link #heldBack()}, sent once the gaps they
+ *       leave are recorded): gaps that are later filled, and late rows that correct closed bars;</li>
  *   <li>on the outage day, no Binance ETHUSDT trades at all and its ids jumping by 5,000: a CRITICAL gap;</li>
  *   <li>poison records: a Binance trade time past what a timestamp holds, a Kraken time that does not parse, a
  *       record under a JSON schema id (all DLQ), a producer ingestion time at the long minimum and a trade whose
@@ -43,7 +43,7 @@ final class SimulatedDays {
   private final Map<Exchange, Integer> jsonSchemaIds;
   private final Map<String, Long> nextId = new HashMap<>();
   private final Random random;
-  private List<ProducerRecord<byte[], byte[]>> heldBack = List.of();
+  private final List<ProducerRecord<byte[], byte[]>> heldBack = new ArrayList<>();
   private List<ProducerRecord<byte[], byte[]>> previousDay = List.of();
 
   SimulatedDays(Instant firstDay, int tradesPerSymbol, int outageDay, Map<Exchange, String> topics,
@@ -68,8 +68,7 @@ final class SimulatedDays {
   /** Every record of simulated day {@code day} (0 based), in sending order. */
   List<ProducerRecord<byte[], byte[]>> day(int day) {
     Instant start = firstDay.plus(Duration.ofDays(day));
-    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(heldBack);
-    List<ProducerRecord<byte[], byte[]>> held = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     List<ProducerRecord<byte[], byte[]>> today = new ArrayList<>();
     for (Map.Entry<Exchange, List<String>> entry : symbols().entrySet()) {
       for (String symbol : entry.getValue()) {
@@ -84,23 +83,20 @@ final class SimulatedDays {
           ProducerRecord<byte[], byte[]> record = trade(entry.getKey(), symbol, first + i, time, "100." + (i % 97),
               "0.5", time.toEpochMilli() * 1000);
           boolean hold = symbol.equals("BTCUSDT") && i >= 10 && i < 10 + HELD_BACK;
-          (hold ? held : today).add(record);
+          (hold ? heldBack : today).add(record);
         }
       }
     }
     records.addAll(today);
     records.addAll(duplicatesOf(previousDay));
     records.addAll(poison(day, start.plus(Duration.ofHours(12))));
-    heldBack = held;
     previousDay = today;
     return records;
   }
 
-  /** What is still held back after the last day: sent at the end, so every held-back gap is filled. */
-  List<ProducerRecord<byte[], byte[]>> rest() {
-    List<ProducerRecord<byte[], byte[]>> rest = heldBack;
-    heldBack = List.of();
-    return rest;
+  /** The blocks held back so far, one per day: each leaves a gap of {@link #HELD_BACK} ids until it is sent. */
+  List<ProducerRecord<byte[], byte[]>> heldBack() {
+    return List.copyOf(heldBack);
   }
 
   private List<ProducerRecord<byte[], byte[]>> duplicatesOf(List<ProducerRecord<byte[], byte[]>> records) {

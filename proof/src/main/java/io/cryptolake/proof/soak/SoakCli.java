@@ -19,7 +19,7 @@ public final class SoakCli implements Callable<Integer> {
   @Option(names = "--days", defaultValue = "45", description = "Simulated days (${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--trades-per-symbol", defaultValue = "2000",
+  @Option(names = "--trades-per-symbol", defaultValue = "1000",
       description = "Trades per symbol per simulated day, four symbols (${DEFAULT-VALUE}).")
   int tradesPerSymbol;
 
