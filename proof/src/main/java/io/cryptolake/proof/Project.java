@@ -113,4 +113,12 @@ public final class Project {
     throw new IllegalStateException("promtool is not installed: run `make tools` (installs Debian's prometheus "
         + "package), or put promtool on the PATH");
   }
+
+  /** Writes a run's Markdown report to {@code <dir>/report.md} and prints it, then where it is. */
+  public static void writeReport(Path dir, String markdown) throws IOException {
+    Path file = dir.resolve("report.md");
+    Files.writeString(file, markdown);
+    System.out.println(markdown);
+    System.out.println("report: " + file);
+  }
 }

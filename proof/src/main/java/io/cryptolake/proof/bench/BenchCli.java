@@ -10,7 +10,6 @@ import io.cryptolake.proof.LocalCluster;
 import io.cryptolake.proof.Project;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.StreamConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,10 +54,7 @@ public final class BenchCli implements Callable<Integer> {
       ingest(servers, report);
       pipeline(cluster, servers, report);
     }
-    Path file = dir.resolve("report.md");
-    Files.writeString(file, report.markdown());
-    System.out.println(report.markdown());
-    System.out.println("report: " + file);
+    Project.writeReport(dir, report.markdown());
     return 0;
   }
 

@@ -1,6 +1,6 @@
 package io.cryptolake.proof.chaos;
 
-import java.nio.file.Files;
+import io.cryptolake.proof.Project;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -41,11 +41,7 @@ public final class ChaosCli implements Callable<Integer> {
     ChaosConfig config = new ChaosConfig(trades, rate, faults, kills, Duration.ofSeconds(outageSeconds), seed,
         dir.toAbsolutePath());
     ChaosReport report = new ChaosRun(config).run();
-    String markdown = report.markdown();
-    Path file = dir.resolve("report.md");
-    Files.writeString(file, markdown);
-    System.out.println(markdown);
-    System.out.println("report: " + file);
+    Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;
   }
 

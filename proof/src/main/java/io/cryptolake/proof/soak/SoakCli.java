@@ -1,6 +1,6 @@
 package io.cryptolake.proof.soak;
 
-import java.nio.file.Files;
+import io.cryptolake.proof.Project;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,11 +47,7 @@ public final class SoakCli implements Callable<Integer> {
     SoakConfig config = new SoakConfig(days, tradesPerSymbol, Duration.ofSeconds(daySeconds), maintainEvery, lagFrom,
         lagFrom + Math.max(1, days / 10), Duration.ofSeconds(watermarkSeconds), seed, dir.toAbsolutePath());
     SoakReport report = new SoakRun(config).run();
-    String markdown = report.markdown();
-    Path file = dir.resolve("report.md");
-    Files.writeString(file, markdown);
-    System.out.println(markdown);
-    System.out.println("report: " + file);
+    Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;
   }
 
