@@ -49,6 +49,8 @@ import org.apache.spark.sql.types.DataTypes;
 public final class SequenceGaps {
   /** The table property that records up to which gold snapshot the last run looked for fills. */
   static final String GOLD_SNAPSHOT = "cryptolake.gaps.gold-snapshot";
+  /** Up to this many gaps, the count reads each gap's own hours and ids; beyond, one date range. */
+  private static final int DETAILED_FILTER_GAPS = 50;
   private static final Column DECIMAL_ID = col("source_sequence").cast(DataTypes.createDecimalType(20, 0));
 
   private SequenceGaps() {}
@@ -138,8 +140,8 @@ public final class SequenceGaps {
    * missing. Reads gold's hours between each gap's neighbouring trades only.
    */
   private static Dataset<Row> withMissing(SparkSession spark, LakeConfig lake, Dataset<Row> gaps, List<Row> rows) {
-    Column hours = lit(false);
-    for (Row gap : rows) {
+    Column hours = rows.size() > DETAILED_FILTER_GAPS ? coarse(rows) : lit(false);
+    for (Row gap : rows.size() > DETAILED_FILTER_GAPS ? List.<Row>of() : rows) {
       Timestamp start = gap.getAs("before_timestamp");
       Timestamp end = gap.getAs("after_timestamp");
       hours = hours.or(col("exchange").equalTo(gap.getAs("exchange")).and(col("symbol").equalTo(gap.getAs("symbol")))
@@ -160,6 +162,18 @@ public final class SequenceGaps {
         .withColumn("filled_at", when(missing.equalTo(0), current_timestamp()))
         .withColumn("updated_at", current_timestamp())
         .drop("present");
+  }
+
+  /**
+   * Many gaps at once (the first check of an old lake): one date range over all of them, since a filter with a
+   * clause per gap grows past what Spark compiles; the join does the rest.
+   */
+  private static Column coarse(List<Row> rows) {
+    Timestamp first = rows.stream().map(g -> (Timestamp) g.getAs("before_timestamp")).min(Timestamp::compareTo)
+        .orElseThrow();
+    Timestamp last = rows.stream().map(g -> (Timestamp) g.getAs("after_timestamp")).max(Timestamp::compareTo)
+        .orElseThrow();
+    return col("exchange_date").between(utcDate(first), utcDate(last)).and(col("timestamp").between(first, last));
   }
 
   /** Gold's rows appended since the previous run; all of gold when that run is unknown or expired. */
