@@ -11,7 +11,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay maintain chaos soak bench clean \
+.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay sql history maintain chaos soak bench clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -20,20 +20,29 @@ help: ## List the targets
 
 build: ## Build every module and the spark-submit jar (jobs/target/cryptolake-jobs.jar), no tests
 	$(MVN) -DskipTests install
+	@mkdir -p target && touch $(BUILT)
 
-run: build ## Run the whole pipeline on embedded servers and print a summary (ARGS="--count 20000")
+# The targets that run something build first only when a pom or a source changed since the last build.
+BUILT := target/build.stamp
+SOURCES := $(shell find pom.xml */pom.xml */*/pom.xml -name pom.xml 2>/dev/null; \
+  find . -path ./data -prune -o -path '*/target' -prune -o -path '*/src/main/*' -type f -print 2>/dev/null)
+$(BUILT): $(SOURCES)
+	$(MVN) -DskipTests install
+	@mkdir -p target && touch $@
+
+run: $(BUILT) ## Run the whole pipeline on embedded servers and print a summary (ARGS="--count 20000")
 	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(EMBEDDED_CP)" io.cryptolake.embedded.EmbeddedRunCli $(ARGS)
 
 test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
 
-chaos: build ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
+chaos: $(BUILT) ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
-soak: build ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~40 min; ARGS="--help")
+soak: $(BUILT) ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~40 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.soak.SoakCli $(ARGS)
 
-bench: build ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)
+bench: $(BUILT) ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)
 	$(MVN) -Pbench -pl proof/kafka-connect package
 	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(PROOF_CP)" io.cryptolake.proof.bench.BenchCli $(ARGS)
 
@@ -47,19 +56,19 @@ monitor: tools ## Run Prometheus (:9090) on the local cluster's jobs with the al
 	prometheus --config.file=monitoring/prometheus.yml --storage.tsdb.path=data/prometheus \
 	  --web.listen-address=127.0.0.1:$$(sed -n 's/^CRYPTOLAKE_PROMETHEUS_PORT=//p' config/local.env)
 
-servers: build ## Start Kafka, the S3 API and the Schema Registry in the foreground (Ctrl-C stops them)
+servers: $(BUILT) ## Start Kafka, the S3 API and the Schema Registry in the foreground (Ctrl-C stops them)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.localstack.LocalServersCli $(ARGS)
 
-produce: build ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
+produce: $(BUILT) ## Send synthetic trades to Kafka (ARGS="--count 10000 --rate 5000"; --help lists all)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.synthetic.SyntheticProducerCli $(ARGS)
 
-feed-binance: build ## Live Binance trades into Kafka (needs internet; ARGS="--symbols BTCUSDT,ETHUSDT"; --help lists all)
+feed-binance: $(BUILT) ## Live Binance trades into Kafka (needs internet; ARGS="--symbols BTCUSDT,ETHUSDT"; --help lists all)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.exchange.ExchangeProducerCli --exchange binance $(ARGS)
 
-feed-kraken: build ## Live Kraken trades into Kafka (needs internet; ARGS="--symbols BTC/USD,ETH/USD")
+feed-kraken: $(BUILT) ## Live Kraken trades into Kafka (needs internet; ARGS="--symbols BTC/USD,ETH/USD")
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.producers.exchange.ExchangeProducerCli --exchange kraken $(ARGS)
 
-cluster-up: build ## Start the local servers, a Spark master (UI :8080) and two workers, in the background
+cluster-up: $(BUILT) ## Start the local servers, a Spark master (UI :8080) and two workers, in the background
 	bin/cluster up
 
 cluster-down: ## Stop the jobs, the workers, the master and the servers; nothing is left running
@@ -92,6 +101,12 @@ gaps: ## Record missing trade-id ranges in control_sequence_gaps (ARGS="--from .
 
 replay: ## Replay DLQ rows with today's rules (ARGS="--reasons timestamp_too_old --dry-run")
 	bin/cluster batch dlq-replay $(ARGS)
+
+sql: ## Spark SQL on the lake, interactive (Ctrl-D ends it), or ARGS="-e 'SELECT count(*) FROM gold_crypto_trades'"
+	bin/cluster batch sql $(ARGS)
+
+history: ## Each table's size and last snapshots: which job and batch wrote them (ARGS="gold_crypto_trades --last 50")
+	bin/cluster batch history $(ARGS)
 
 maintain: ## Retention, compaction, snapshot expiry, orphan files for every table (ARGS="--archive-dlq-after 30")
 	bin/cluster batch maintain $(ARGS)

@@ -77,7 +77,7 @@ public final class EmbeddedPipeline {
 
       String root = "s3a://" + serverConfig.bucket();
       LakeConfig lake = LakeConfig.s3(dataDir, serverConfig.s3Endpoint(), root + "/warehouse");
-      StreamConfig stream = new StreamConfig(root + "/checkpoints", "1 second");
+      StreamConfig stream = new StreamConfig(root + "/checkpoints", Duration.ofSeconds(1));
       out.println("Running bronze, silver and gold for both exchanges in one local Spark session until caught up ...");
       SparkSession spark = LakeSession.forJob("cryptolake-embedded", lake);
       LakeSession.useS3Credentials(spark, serverConfig.s3AccessKey(), serverConfig.s3SecretKey());

@@ -1,10 +1,12 @@
 package io.cryptolake.embedded;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code make run}: the embedded pipeline from the command line. */
 @Command(name = "run-embedded", mixinStandardHelpOptions = true, sortOptions = false,
@@ -26,11 +28,14 @@ public final class EmbeddedRunCli implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Check.positive("--count", count);
+    Check.fraction("--fault-rate", faultRate);
+    Check.writableDirectory("--data-dir", dataDir.toString());
     RunReport report = new EmbeddedPipeline(new EmbeddedOptions(count, faultRate, seed, dataDir), System.out).run();
     return report.ok() ? 0 : 1;
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new EmbeddedRunCli()).execute(args));
+    Cli.exit(new EmbeddedRunCli(), args);
   }
 }

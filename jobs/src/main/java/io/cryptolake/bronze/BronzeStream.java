@@ -24,6 +24,7 @@ public final class BronzeStream {
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, BronzeConfig config) {
     new LakeCatalog(spark, lake).ensure(Tables.bronze(config.exchange()));
+    BronzeBatchLog.install(spark, config.jobName());
     Dataset<Row> kafka = spark.readStream()
         .format("kafka")
         .option("kafka.bootstrap.servers", config.bootstrapServers())

@@ -2,11 +2,17 @@ package io.cryptolake.jobs;
 
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
+import io.cryptolake.cli.ConfigError;
+import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -17,8 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bronze", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Streams one exchange's Kafka topic into its bronze Iceberg table, raw bytes and Kafka metadata.")
 public final class BronzeJob implements Callable<Integer> {
-  @Option(names = "--exchange", required = true, description = "binance or kraken.")
-  String exchange;
+  @Option(names = "--exchange", required = true, description = "${COMPLETION-CANDIDATES} (any case).")
+  Exchange exchange;
 
   @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
       description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
@@ -46,15 +52,23 @@ public final class BronzeJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Exchange ex = Exchange.fromId(exchange);
-    BronzeConfig config = new BronzeConfig(ex, bootstrapServers, topic == null ? ex.defaultTopic() : topic,
+    Check.positive("--max-offsets-per-trigger", maxOffsetsPerTrigger);
+    String offsets = startingOffsets.trim();
+    if (!offsets.equals("earliest") && !offsets.equals("latest") && !offsets.startsWith("{")) {
+      throw new ConfigError("--starting-offsets: '" + startingOffsets + "' is not allowed; expected earliest, latest "
+          + "or Spark's JSON of offsets per partition");
+    }
+    List<Server> servers = new ArrayList<>(List.of(Server.kafka(bootstrapServers)));
+    servers.addAll(lake.servers());
+    BronzeConfig config = new BronzeConfig(exchange, bootstrapServers, topic == null ? exchange.defaultTopic() : topic,
         startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-    return JobRunner.superviseStreaming(config.jobName(), spark, () -> BronzeStream.start(spark, lakeConfig, config));
+    return JobRunner.superviseStreaming(config.jobName(), spark, servers,
+        List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new BronzeJob(), args);
+    Cli.exit(new BronzeJob(), args);
   }
 }

@@ -1,5 +1,7 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -7,7 +9,9 @@ import io.cryptolake.lake.LakeSession;
 import io.cryptolake.replay.DlqReplay;
 import io.cryptolake.replay.ReplayOptions;
 import io.cryptolake.replay.ReplayResult;
+import io.cryptolake.schemas.DlqReason;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.validation.ValidationConfig;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +29,7 @@ import picocli.CommandLine.Option;
 public final class DlqReplayJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
       description = "Sources to replay, by exchange (default ${DEFAULT-VALUE}).")
-  List<String> exchanges;
+  List<Exchange> exchanges;
 
   @Option(names = "--from", description = "First DLQ date to replay (yyyy-mm-dd).")
   LocalDate from;
@@ -34,10 +38,10 @@ public final class DlqReplayJob implements Callable<Integer> {
   LocalDate to;
 
   @Option(names = "--error-types", split = ",", description = "Only these error types, e.g. timestamp_validation.")
-  List<String> errorTypes;
+  List<DlqReason.ErrorType> errorTypes;
 
   @Option(names = "--reasons", split = ",", description = "Only these error reasons, e.g. timestamp_too_old.")
-  List<String> reasons;
+  List<DlqReason> reasons;
 
   @Option(names = "--limit", description = "At most this many rows per exchange, oldest first.")
   Long limit;
@@ -50,17 +54,24 @@ public final class DlqReplayJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakeConfig lakeConfig = lake.toConfig();
+    Check.ordered("--from", from, "--to", to, true);
+    if (limit != null) {
+      Check.positive("--limit", limit);
+    }
+    ValidationConfig rules = validation.toConfig();
+    LakeConfig lakeConfig = lake.toExistingLake();
+    validation.registry().require("--registry-url");
     SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
-    ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(
-        exchanges.stream().map(Exchange::fromId).toList(), from, to, errorTypes, reasons, limit, dryRun,
-        validation.registryUrl, validation.registryMaxWait, validation.toConfig()));
+    ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
+        errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
+        reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
+        validation.registryUrl, validation.registryMaxWait, rules));
     result.print(System.out);
     spark.stop();
     return 0;
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new DlqReplayJob(), args);
+    Cli.exit(new DlqReplayJob(), args);
   }
 }

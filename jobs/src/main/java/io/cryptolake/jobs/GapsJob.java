@@ -2,10 +2,14 @@ package io.cryptolake.jobs;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.gaps.SequenceGaps;
 import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.lake.Tables;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,11 +36,13 @@ public final class GapsJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakeConfig lakeConfig = lake.toConfig();
+    Check.ordered("--from", from, "--to", to, false);
+    LakeConfig lakeConfig = lake.toExistingLake();
     SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
+    new LakeCatalog(spark, lakeConfig).require(Tables.GOLD);
     SequenceGaps.Result result = SequenceGaps.detect(spark, lakeConfig, from, to);
     System.out.printf("%d gaps found, %d new in %s; %d earlier gaps filled since the last check%n",
-        result.found().size(), result.added(), lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS),
+        result.found().size(), result.added(), lakeConfig.qualified(Tables.SEQUENCE_GAPS),
         result.filled());
     for (Row gap : result.found()) {
       System.out.printf("  %-8s %-10s %,d..%,d (%,d ids) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
@@ -45,7 +51,7 @@ public final class GapsJob implements Callable<Integer> {
     }
     Map<String, Long> open = new TreeMap<>();
     long filled = 0;
-    for (Row row : spark.table(lakeConfig.qualified(io.cryptolake.lake.Tables.SEQUENCE_GAPS))
+    for (Row row : spark.table(lakeConfig.qualified(Tables.SEQUENCE_GAPS))
         .groupBy(col("severity"), col("filled_at").isNull().as("open")).count().collectAsList()) {
       if (row.getBoolean(1)) {
         open.merge(row.getString(0), row.getLong(2), Long::sum);
@@ -60,6 +66,6 @@ public final class GapsJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new GapsJob(), args);
+    Cli.exit(new GapsJob(), args);
   }
 }

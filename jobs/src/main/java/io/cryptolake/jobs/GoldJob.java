@@ -1,10 +1,11 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.gaps.GapMonitor;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.gold.GoldStream;
 import io.cryptolake.gold.OhlcvStream;
-import io.cryptolake.jobs.options.DurationConverter;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -26,7 +27,6 @@ import picocli.CommandLine.Option;
         "always equals gold's trades of its minute, late and replayed ones included."})
 public final class GoldJob implements Callable<Integer> {
   @Option(names = "--watermark", defaultValue = "${env:CRYPTOLAKE_GOLD_WATERMARK:-5m}",
-      converter = DurationConverter.class,
       description = "How late a trade may arrive, by trade time, and still be de-duplicated in memory "
           + "(env CRYPTOLAKE_GOLD_WATERMARK; default ${DEFAULT-VALUE}).")
   Duration watermark;
@@ -46,13 +46,11 @@ public final class GoldJob implements Callable<Integer> {
   boolean ohlcv;
 
   @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
-      converter = DurationConverter.class,
       description = "How often the job looks for sequence gaps in the last --gaps-lookback of gold and records "
           + "them (env CRYPTOLAKE_GOLD_GAPS_EVERY; default ${DEFAULT-VALUE}).")
   Duration gapsEvery;
 
   @Option(names = "--gaps-lookback", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_LOOKBACK:-1h}",
-      converter = DurationConverter.class,
       description = "Trade-time window of each gap check (env CRYPTOLAKE_GOLD_GAPS_LOOKBACK; default ${DEFAULT-VALUE}).")
   Duration gapsLookback;
 
@@ -61,17 +59,22 @@ public final class GoldJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Check.positive("--watermark", watermark);
+    Check.positive("--state-rows-bound", stateRowsBound);
+    Check.positive("--max-files-per-trigger", maxFilesPerTrigger);
+    Check.positive("--gaps-every", gapsEvery);
+    Check.positive("--gaps-lookback", gapsLookback);
     GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig(), stateRowsBound);
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
-      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, ohlcv
+      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, lake.servers(), ohlcv
           ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
           : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
     }
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new GoldJob(), args);
+    Cli.exit(new GoldJob(), args);
   }
 }

@@ -1,7 +1,9 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Server;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
+import io.cryptolake.streaming.ServerWatch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,40 +14,38 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
-/** What every entry point does around its job: parse the command line, run, wait, exit with a status. */
+/** What every streaming entry point does around its queries: supervise them, wait, return an exit status. */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
   private static final Duration BATCH_GRACE = Duration.ofSeconds(60);
+  private static final Duration SERVER_REPORT = Duration.ofSeconds(30);
 
   private JobRunner() {}
 
-  static void exit(Object command, String[] args) {
-    int status = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    System.exit(status);
-  }
-
   /**
-   * Runs the query under a supervisor (a failed query restarts from its checkpoint) until SIGTERM, which
-   * lets the current batch finish. 0 after a stop, 1 when the query kept failing.
+   * Runs the job's queries, each under its own supervisor (a failed query restarts from its checkpoint), until
+   * SIGTERM, which lets the current batches finish. The job ends as soon as any query gives up: the others are
+   * stopped and the exit status is 1, so the cluster manager or an operator restarts the whole job; 0 after a
+   * stop. {@code servers} are the ones the queries need: those that do not answer are named at start and after
+   * each failure.
    */
-  static int superviseStreaming(String name, SparkSession spark, Supplier<StreamingQuery> start) {
-    return superviseStreaming(name, spark, List.of(start));
+  static int superviseStreaming(String name, SparkSession spark, List<Server> servers,
+      List<Supplier<StreamingQuery>> starts) {
+    return superviseStreaming(name, spark, servers, starts, QuerySupervisor.RestartPolicy.defaults());
   }
 
-  /**
-   * The same for a job with several queries: each has its own supervisor. The job ends as soon as any query
-   * gives up (the others are stopped and the exit status is 1, so the cluster manager or an operator restarts
-   * the whole job), or when all have stopped after SIGTERM (0).
-   */
-  static int superviseStreaming(String name, SparkSession spark, List<Supplier<StreamingQuery>> starts) {
-    return superviseStreaming(name, spark, starts, QuerySupervisor.RestartPolicy.defaults());
-  }
-
-  static int superviseStreaming(String name, SparkSession spark, List<Supplier<StreamingQuery>> starts,
-      QuerySupervisor.RestartPolicy policy) {
-    List<QuerySupervisor> supervisors = starts.stream().map(start -> new QuerySupervisor(start, policy)).toList();
+  static int superviseStreaming(String name, SparkSession spark, List<Server> servers,
+      List<Supplier<StreamingQuery>> starts, QuerySupervisor.RestartPolicy policy) {
+    ServerWatch watch = new ServerWatch(servers);
+    String down = watch.down();
+    if (!down.isEmpty()) {
+      LOG.warn("{}: {}; its queries start once it answers", name, down);
+    }
+    // A client waiting on a server may not fail for minutes (Kafka's admin client retries quietly): say so.
+    watch.reportEvery(SERVER_REPORT, line -> LOG.warn("{}: {}; waiting for it", name, line));
+    List<QuerySupervisor> supervisors = starts.stream()
+        .map(start -> new QuerySupervisor(start, policy, watch)).toList();
     GracefulShutdown.install(spark, BATCH_GRACE, () -> supervisors.forEach(QuerySupervisor::stop));
     LOG.info("{} starting; SIGTERM stops it after the current batch", name);
     List<CompletableFuture<Integer>> running = supervisors.stream()

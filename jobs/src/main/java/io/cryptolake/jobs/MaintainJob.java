@@ -1,10 +1,13 @@
 package io.cryptolake.jobs;
 
-import io.cryptolake.jobs.options.DurationConverter;
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.lake.TableDef;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.maintain.MaintainOptions;
 import io.cryptolake.maintain.TableMaintenance;
 import io.cryptolake.schemas.Exchange;
@@ -26,7 +29,7 @@ import picocli.CommandLine.Option;
         "removes a snapshot or a row a streaming job (by its checkpoint) has not read yet: says what it held back."})
 public final class MaintainJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken", description = "(default ${DEFAULT-VALUE})")
-  List<String> exchanges;
+  List<Exchange> exchanges;
 
   @Option(names = "--retention", description = "Override a table's retention in days, e.g. bronze_binance_trades=14.")
   Map<String, Integer> retention = new LinkedHashMap<>();
@@ -34,7 +37,7 @@ public final class MaintainJob implements Callable<Integer> {
   @Option(names = "--archive-dlq-after", description = "Move DLQ rows older than this many days to the archive.")
   Integer archiveDlqAfterDays;
 
-  @Option(names = "--expire-older-than", defaultValue = "1d", converter = DurationConverter.class,
+  @Option(names = "--expire-older-than", defaultValue = "1d",
       description = "Expire snapshots older than this; streaming readers must have read them by then (default ${DEFAULT-VALUE}).")
   Duration expireOlderThan;
 
@@ -49,7 +52,7 @@ public final class MaintainJob implements Callable<Integer> {
       description = "Compact a partition once it has this many small files (default ${DEFAULT-VALUE}).")
   int minInputFiles;
 
-  @Option(names = "--orphans-older-than", defaultValue = "3d", converter = DurationConverter.class,
+  @Option(names = "--orphans-older-than", defaultValue = "3d",
       description = "Only files this old can be orphans; younger ones may belong to a running commit (default ${DEFAULT-VALUE}).")
   Duration orphansOlderThan;
 
@@ -62,10 +65,20 @@ public final class MaintainJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LakeConfig lakeConfig = lake.toConfig();
+    retention.forEach((table, days) -> {
+      Check.known("--retention", List.of(table), Tables.all(exchanges).stream().map(TableDef::name).toList());
+      Check.positive("--retention " + table, days);
+    });
+    if (archiveDlqAfterDays != null) {
+      Check.positive("--archive-dlq-after", archiveDlqAfterDays);
+    }
+    Check.positive("--expire-older-than", expireOlderThan);
+    Check.positive("--retain-last", retainLast);
+    Check.positive("--min-input-files", minInputFiles);
+    Check.positive("--orphans-older-than", orphansOlderThan);
+    LakeConfig lakeConfig = lake.toExistingLake();
     SparkSession spark = LakeSession.forJob("maintain", lakeConfig);
-    var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(
-        exchanges.stream().map(Exchange::fromId).toList(), retention, archiveDlqAfterDays, expireOlderThan,
+    var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(exchanges, retention, archiveDlqAfterDays, expireOlderThan,
         retainLast, compact, minInputFiles, orphansOlderThan, StreamOptions.uri(checkpointRoot)));
     TableMaintenance.print(reports, System.out);
     spark.stop();
@@ -73,6 +86,6 @@ public final class MaintainJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new MaintainJob(), args);
+    Cli.exit(new MaintainJob(), args);
   }
 }

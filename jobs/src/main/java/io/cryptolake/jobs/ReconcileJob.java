@@ -1,15 +1,23 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
+import io.cryptolake.cli.ConfigError;
+import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.reconcile.KafkaCheck;
 import io.cryptolake.reconcile.ManifestCheck;
 import io.cryptolake.reconcile.Reconciliation;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -25,7 +33,7 @@ import picocli.CommandLine.Option;
 public final class ReconcileJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
       description = "Exchanges to check (default ${DEFAULT-VALUE}).")
-  List<String> exchanges;
+  List<Exchange> exchanges;
 
   @Option(names = "--from", description = "Only bronze rows with a Kafka timestamp at or after this instant "
       + "(ISO-8601, e.g. 2026-11-21T00:00:00Z).")
@@ -39,16 +47,51 @@ public final class ReconcileJob implements Callable<Integer> {
       + "error_reason = expected. Use on a lake that holds only that producer's data (or restrict with --from/--to).")
   Path manifest;
 
+  @Option(names = "--kafka", negatable = true, defaultValue = "true",
+      description = "Also compare each exchange's topic with its bronze table, offset by offset (default: yes; "
+          + "--no-kafka skips it, as does a --from/--to window).")
+  boolean kafka;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      description = "Kafka for that comparison (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--topic", description = "An exchange's topic when bronze reads another than "
+      + "market.crypto.trades.<exchange>, e.g. binance=my.topic.")
+  Map<Exchange, String> topics = new EnumMap<>(Exchange.class);
+
   @Mixin LakeOptions lake;
 
   @Override
   public Integer call() {
-    LakeConfig lakeConfig = lake.toConfig();
+    Check.ordered("--from", from, "--to", to, false);
+    if (manifest != null && !Files.isRegularFile(manifest)) {
+      throw new ConfigError("--manifest: '" + manifest + "' is not a file; expected a producer's manifest "
+          + "(make produce writes data/manifests/producer-latest.json)");
+    }
+    boolean withKafka = kafka && from == null && to == null;
+    LakeConfig lakeConfig = lake.toExistingLake();
+    if (withKafka) {
+      Server.kafka(bootstrapServers).require("--bootstrap-servers (or --no-kafka)");
+    }
     SparkSession spark = LakeSession.forJob("reconcile", lakeConfig);
-    Reconciliation.Result result = Reconciliation.run(spark, lakeConfig,
-        exchanges.stream().map(Exchange::fromId).toList(), from, to);
+    Reconciliation.Result result = Reconciliation.run(spark, lakeConfig, exchanges, from, to);
     result.print(System.out);
     boolean ok = result.ok();
+    if (withKafka) {
+      boolean kafkaOk = true;
+      for (Exchange exchange : exchanges) {
+        KafkaCheck check = KafkaCheck.run(spark, lakeConfig, exchange, bootstrapServers,
+            topics.getOrDefault(exchange, exchange.defaultTopic()));
+        check.print(System.out);
+        kafkaOk &= check.ok();
+      }
+      System.out.println(kafkaOk ? "  kafka: PASS, bronze has every offset Kafka held, up to where it has read"
+          : "  kafka: FAIL, see the offending partitions above");
+      ok &= kafkaOk;
+    } else {
+      System.out.println("  kafka: not compared (" + (kafka ? "a --from/--to window" : "--no-kafka") + ")");
+    }
     if (manifest != null) {
       ManifestCheck check = ManifestCheck.of(Manifest.read(manifest), result);
       check.print(System.out);
@@ -59,6 +102,6 @@ public final class ReconcileJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new ReconcileJob(), args);
+    Cli.exit(new ReconcileJob(), args);
   }
 }

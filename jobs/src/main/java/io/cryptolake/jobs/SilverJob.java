@@ -1,5 +1,8 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
+import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
@@ -8,6 +11,8 @@ import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -19,8 +24,8 @@ import picocli.CommandLine.Option;
     description = "Streams one exchange's bronze table into its silver table; every record that fails goes to "
         + "the DLQ with its reasons.")
 public final class SilverJob implements Callable<Integer> {
-  @Option(names = "--exchange", required = true, description = "binance or kraken.")
-  String exchange;
+  @Option(names = "--exchange", required = true, description = "${COMPLETION-CANDIDATES} (any case).")
+  Exchange exchange;
 
   @Option(names = "--max-files-per-trigger", defaultValue = "${env:CRYPTOLAKE_SILVER_MAX_FILES:-500}",
       description = "Bronze data files per micro-batch at most (env CRYPTOLAKE_SILVER_MAX_FILES; default ${DEFAULT-VALUE}).")
@@ -32,14 +37,18 @@ public final class SilverJob implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SilverConfig config = new SilverConfig(Exchange.fromId(exchange), validation.registryUrl,
+    Check.positive("--max-files-per-trigger", maxFilesPerTrigger);
+    SilverConfig config = new SilverConfig(exchange, validation.registryUrl,
         validation.registryMaxWait, validation.toConfig(), maxFilesPerTrigger, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-    return JobRunner.superviseStreaming(config.jobName(), spark, () -> SilverStream.start(spark, lakeConfig, config));
+    List<Server> servers = new ArrayList<>(List.of(validation.registry()));
+    servers.addAll(lake.servers());
+    return JobRunner.superviseStreaming(config.jobName(), spark, servers,
+        List.of(() -> SilverStream.start(spark, lakeConfig, config)));
   }
 
   public static void main(String[] args) {
-    JobRunner.exit(new SilverJob(), args);
+    Cli.exit(new SilverJob(), args);
   }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.lake;
 
+import io.cryptolake.cli.ConfigError;
 import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
@@ -13,7 +14,10 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The lake's Iceberg catalog through Iceberg's own API: creates the product's tables when missing. */
+/**
+ * The lake's Iceberg catalog through Iceberg's own API. The streaming jobs create their tables when missing
+ * ({@link #ensure}); commands that only read the lake {@link #require} them.
+ */
 public final class LakeCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(LakeCatalog.class);
 
@@ -73,6 +77,23 @@ public final class LakeCatalog {
       LOG.info("adding columns to {}: {}", lake.qualified(def.name()), raced.toString());
     }
     return catalog.loadTable(identifier(def.name()));
+  }
+
+  /**
+   * Loads a table a reading command needs. A lake without it is a configuration mistake (another catalog, a
+   * warehouse path with a typo): said in one line, never papered over by creating an empty table.
+   */
+  public Table require(String table) {
+    if (!exists(table)) {
+      throw missing(lake.qualified(table) + " does not exist");
+    }
+    return load(table);
+  }
+
+  /** The one-line error for a lake that lacks what a command reads. */
+  public ConfigError missing(String what) {
+    return new ConfigError(what + " in the catalog at " + lake.catalogUri() + " (warehouse " + lake.warehouse()
+        + "); expected the lake the streaming jobs write: check --catalog-uri, --warehouse and --namespace");
   }
 
   public Table load(String table) {

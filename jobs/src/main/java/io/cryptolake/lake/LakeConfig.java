@@ -49,7 +49,7 @@ public record LakeConfig(
   }
 
   /** The SQLite file of a {@code jdbc:sqlite:} catalog URI, if that is what it is. */
-  Path sqliteFile() {
+  public Path sqliteFile() {
     return catalogUri != null && catalogUri.startsWith("jdbc:sqlite:")
         ? Paths.get(catalogUri.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""))
         : null;

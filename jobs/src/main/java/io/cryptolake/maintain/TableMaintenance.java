@@ -48,6 +48,9 @@ public final class TableMaintenance {
         reports.add(maintain(spark, lake, catalog, def, options, readers));
       }
     }
+    if (reports.isEmpty()) {
+      throw catalog.missing("no table of the lake (" + lake.namespace() + ".bronze_*, silver_*, gold_*) exists");
+    }
     return reports;
   }
 

@@ -72,7 +72,7 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
    * Kafka sources report the average offsets behind latest per partition at the end of each batch; times the
    * partitions in the batch's end offsets ({"topic": {"0": 42, ...}}), that is the backlog.
    */
-  static long offsetsBehind(StreamingQueryProgress progress) {
+  public static long offsetsBehind(StreamingQueryProgress progress) {
     long behind = 0;
     for (SourceProgress source : progress.sources()) {
       String avg = source.metrics().get("avgOffsetsBehindLatest");

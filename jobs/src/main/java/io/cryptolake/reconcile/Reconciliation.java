@@ -116,7 +116,7 @@ public final class Reconciliation {
 
   public static Result run(SparkSession spark, LakeConfig lake, List<Exchange> exchanges, Instant from, Instant to) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
-    catalog.ensure(Tables.dlq());
+    catalog.require(Tables.DLQ);
     // Rows maintenance moved to the archive are still the DLQ's: the record is accounted for there.
     Dataset<Row> dlqAll = spark.table(lake.qualified(Tables.DLQ));
     if (catalog.exists(Tables.DLQ_ARCHIVE)) {
@@ -126,8 +126,8 @@ public final class Reconciliation {
     List<ExchangeResult> results = new ArrayList<>();
     Map<String, Long> byReason = new TreeMap<>();
     for (Exchange exchange : exchanges) {
-      catalog.ensure(Tables.bronze(exchange));
-      catalog.ensure(Tables.silver(exchange));
+      catalog.require(Tables.bronzeName(exchange));
+      catalog.require(Tables.silverName(exchange));
       Dataset<Row> bronze = LakeSql.within(spark.table(lake.qualified(Tables.bronzeName(exchange))), "kafka_timestamp", from, to);
       Dataset<Row> silver = spark.table(lake.qualified(Tables.silverName(exchange)));
       Dataset<Row> dlq = dlqAll.where(col("bronze_source").equalTo(Tables.bronzeName(exchange)));

@@ -37,13 +37,13 @@ public final class DlqReplay {
 
   public static ReplayResult run(SparkSession spark, LakeConfig lake, ReplayOptions options) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
-    catalog.ensure(Tables.dlq());
+    catalog.require(Tables.DLQ);
     Map<String, Long> resolved = new HashMap<>();
     Map<String, Long> failing = new HashMap<>();
     long selected = 0;
     long appended = 0;
     for (Exchange exchange : options.exchanges()) {
-      catalog.ensure(Tables.silver(exchange));
+      catalog.require(Tables.silverName(exchange));
       Dataset<Row> rows = select(spark, lake, exchange, options);
       SilverTransform transform = new SilverTransform(ExchangeAdapters.of(exchange), options.registryUrl(),
           options.registryMaxWait(), options.validation());

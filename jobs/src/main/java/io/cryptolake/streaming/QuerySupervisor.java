@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a streaming query running: when it fails (a server down, a batch that could not commit), it is
  * started again from its checkpoint after a backoff, up to a number of restarts in a row. The checkpoint and
- * the idempotent commits make a restart safe; the backoff keeps an outage from becoming a busy loop.
+ * the idempotent commits make a restart safe; the backoff keeps an outage from becoming a busy loop. A
+ * failure no restart can cure ({@link Failures#isPermanent}) ends it at once; after any other, the log names
+ * the job's servers that do not answer and for how long.
  */
 public final class QuerySupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(QuerySupervisor.class);
@@ -19,13 +21,19 @@ public final class QuerySupervisor {
 
   private final Supplier<StreamingQuery> starter;
   private final RestartPolicy policy;
+  private final ServerWatch servers;
   private volatile StreamingQuery current;
   private volatile boolean stopping;
   private volatile int restarts;
 
   public QuerySupervisor(Supplier<StreamingQuery> starter, RestartPolicy policy) {
+    this(starter, policy, ServerWatch.none());
+  }
+
+  public QuerySupervisor(Supplier<StreamingQuery> starter, RestartPolicy policy, ServerWatch servers) {
     this.starter = starter;
     this.policy = policy;
+    this.servers = servers;
   }
 
   /** How many restarts in a row are allowed, and the backoff between them. */
@@ -46,9 +54,16 @@ public final class QuerySupervisor {
         current = starter.get();
         current.awaitTermination();
         return 0;
-      } catch (StreamingQueryException | RuntimeException e) {
+      } catch (Exception e) {
+        // Exception, not RuntimeException: Scala code throws checked ones (AnalysisException) undeclared.
         if (stopping) {
           return 0;
+        }
+        String name = current == null ? "the query" : current.name();
+        if (Failures.isPermanent(e, !(e instanceof StreamingQueryException))) {
+          LOG.error("{} cannot run as configured, and a restart would fail the same way; giving up: {}", name,
+              Failures.rootMessage(e), e);
+          return 1;
         }
         if (System.nanoTime() - startedAt > HEALTHY_RUN.toNanos()) {
           inARow = 0;
@@ -56,13 +71,13 @@ public final class QuerySupervisor {
         }
         inARow++;
         restarts++;
-        String name = current == null ? "the query" : current.name();
         if (inARow > policy.maxConsecutiveRestarts()) {
           LOG.error("{} failed {} times in a row; giving up", name, inARow, e);
           return 1;
         }
-        LOG.warn("{} failed; restarting from its checkpoint in {} s (restart {} in a row): {}", name,
-            backoff.toSeconds(), inARow, rootMessage(e));
+        String down = servers.down();
+        LOG.warn("{} failed: {}; restarting from its checkpoint in {} s (restart {} in a row)", name,
+            down.isEmpty() ? Failures.rootMessage(e) : down, backoff.toSeconds(), inARow);
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(policy.maxBackoff()) > 0 ? policy.maxBackoff()
             : backoff.multipliedBy(2);
@@ -83,14 +98,6 @@ public final class QuerySupervisor {
   /** Makes {@link #run()} return once the current query ends instead of restarting it. */
   public void stop() {
     stopping = true;
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   private void sleep(Duration duration) {

@@ -104,7 +104,7 @@ class BronzeStreamTest {
 
   private static BronzeConfig config(Exchange exchange, String topic, Lake lake, long maxOffsets) {
     return new BronzeConfig(exchange, TestLake.servers().config().kafkaBootstrap(), topic, "earliest", maxOffsets,
-        true, lake.stream("500 milliseconds"));
+        true, lake.stream("500ms"));
   }
 
   /** Bronze holds each Kafka record once, with identical bytes, key, topic, partition, offset and timestamp. */

@@ -1,10 +1,11 @@
 package io.cryptolake.gold;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.metrics.JobMetrics;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
@@ -135,7 +137,7 @@ class GoldStreamTest {
     stats.clear();
     double scannedBefore = JobMetrics.value(LakeMetric.ICEBERG_FILES_SCANNED);
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        config.withStream(lake.stream("200 milliseconds")), stats::add);
+        config.withStream(lake.stream("200ms")), stats::add);
     StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
     gold.stop();
     assertEquals(5, stats.stream().mapToLong(GoldBatchStats::lateInserted).sum());
@@ -167,7 +169,7 @@ class GoldStreamTest {
     RawTrades.send(RawTrades.binance(topic, schemaId, 2_000, 50, t0.plus(Duration.ofMinutes(10))));
     throughSilver(lake, topics);
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        config.withStream(lake.stream("200 milliseconds")), stats::add);
+        config.withStream(lake.stream("200ms")), stats::add);
     try {
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
           .until(() -> gold.lastProgress() != null && stateRows(gold) == 50
@@ -198,7 +200,7 @@ class GoldStreamTest {
       List<GoldBatchStats> stats) throws Exception {
     throughSilver(lake, topics);
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        config.withStream(lake.stream("200 milliseconds")), stats::add);
+        config.withStream(lake.stream("200ms")), stats::add);
     StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
     gold.stop();
   }
@@ -212,8 +214,11 @@ class GoldStreamTest {
     }
   }
 
+  /** Reconciles the exchanges the test fed (reconcile requires the tables of every exchange it is given). */
   private static Reconciliation.Result reconcile(Lake lake) {
-    return Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.values()), null, null);
+    LakeCatalog catalog = new LakeCatalog(TestLake.spark(), lake.config());
+    List<Exchange> fed = Stream.of(Exchange.values()).filter(e -> catalog.exists(Tables.bronzeName(e))).toList();
+    return Reconciliation.run(TestLake.spark(), lake.config(), fed, null, null);
   }
 
   private static String kind(ConsumerRecord<byte[], byte[]> record) {

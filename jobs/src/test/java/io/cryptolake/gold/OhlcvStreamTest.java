@@ -95,7 +95,7 @@ class OhlcvStreamTest {
   /** Runs the bars query from its checkpoint until it has taken every gold commit; returns the stopped query. */
   private static StreamingQuery runBars(Lake lake) throws Exception {
     StreamingQuery query = OhlcvStream.start(TestLake.spark(), lake.config(),
-        new GoldConfig(Duration.ofMinutes(1), 100, lake.stream("200 milliseconds")));
+        new GoldConfig(Duration.ofMinutes(1), 100, lake.stream("200ms")));
     StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
     query.stop();
     return query;

@@ -61,7 +61,7 @@ class TableMaintenanceTest {
         Produced.config(Map.of(Exchange.BINANCE, topic)).withExchanges(List.of(Exchange.BINANCE)).withCount(3_000)
             .withRate(600)));
     StreamingQuery bronze = BronzeStream.start(TestLake.spark(), lake.config(), new BronzeConfig(Exchange.BINANCE,
-        TestLake.servers().config().kafkaBootstrap(), topic, "earliest", 200, true, lake.stream("300 milliseconds")));
+        TestLake.servers().config().kafkaBootstrap(), topic, "earliest", 200, true, lake.stream("300ms")));
 
     List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(),
         new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), null, java.time.Duration.ofDays(1), 100, true, 2,

@@ -53,7 +53,7 @@ class ReconcileWindowsTest {
     silver.processAllAvailable();
     silver.stop();
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200 milliseconds")));
+        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
     StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
     gold.stop();
     assertTrue(reconcile(lake).ok());

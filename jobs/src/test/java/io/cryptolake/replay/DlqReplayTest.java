@@ -96,7 +96,7 @@ class DlqReplayTest {
         () -> Produced.send(produce.withCount(3_000).withRate(500).withSeed(32)));
     StreamingQuery bronze = io.cryptolake.bronze.BronzeStream.start(TestLake.spark(), lake.config(),
         new io.cryptolake.bronze.BronzeConfig(Exchange.BINANCE, TestLake.servers().config().kafkaBootstrap(), topic,
-            "earliest", 200, true, lake.stream("300 milliseconds")));
+            "earliest", 200, true, lake.stream("300ms")));
     StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(),
         Pipeline.silver(lake, Exchange.BINANCE, STRICT, Duration.ofSeconds(20)));
     ReplayResult replay = DlqReplay.run(TestLake.spark(), lake.config(),
@@ -169,7 +169,7 @@ class DlqReplayTest {
 
   private static void runGold(Lake lake) throws Exception {
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200 milliseconds")));
+        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
     StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
     gold.stop();
   }

@@ -82,7 +82,7 @@ class ExtremeValuesTest {
       silver.processAllAvailable();
       silver.stop();
     }
-    GoldConfig gold = new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200 milliseconds"));
+    GoldConfig gold = new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms"));
     for (StreamingQuery query : List.of(GoldStream.start(TestLake.spark(), lake.config(), gold),
         OhlcvStream.start(TestLake.spark(), lake.config(), gold))) {
       StreamingQueries.awaitDrained(query, Duration.ofMinutes(3));

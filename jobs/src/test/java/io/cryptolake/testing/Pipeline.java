@@ -20,7 +20,7 @@ public final class Pipeline {
       throws Exception {
     StreamingQuery query = BronzeStream.start(TestLake.spark(), lake.config(), new BronzeConfig(exchange,
         TestLake.servers().config().kafkaBootstrap(), topic, "earliest", maxOffsetsPerTrigger, true,
-        lake.stream("200 milliseconds")));
+        lake.stream("200ms")));
     query.processAllAvailable();
     query.stop();
   }
@@ -32,7 +32,7 @@ public final class Pipeline {
   public static SilverConfig silver(TestLake.Lake lake, Exchange exchange, ValidationConfig validation,
       Duration registryMaxWait) {
     return new SilverConfig(exchange, TestLake.servers().config().registryUrl(), registryMaxWait, validation, 2,
-        lake.stream("200 milliseconds"));
+        lake.stream("200ms"));
   }
 
   public static List<Row> rows(TestLake.Lake lake, String table) {

@@ -1,5 +1,6 @@
 package io.cryptolake.testing;
 
+import io.cryptolake.cli.DurationConverter;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.localstack.LocalServers;
@@ -75,7 +76,7 @@ public final class TestLake {
   /** A lake and where its checkpoints go. */
   public record Lake(LakeConfig config, String checkpointRoot, Path dir) {
     public StreamConfig stream(String trigger) {
-      return new StreamConfig(checkpointRoot, trigger);
+      return new StreamConfig(checkpointRoot, DurationConverter.parse(trigger));
     }
   }
 

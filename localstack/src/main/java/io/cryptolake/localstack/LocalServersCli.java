@@ -1,11 +1,12 @@
 package io.cryptolake.localstack;
 
+import io.cryptolake.cli.Cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code make servers}: the local servers in the foreground on fixed ports until Ctrl-C. */
 @Command(name = "servers", mixinStandardHelpOptions = true,
@@ -32,6 +33,6 @@ public final class LocalServersCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LocalServersCli()).execute(args));
+    Cli.exit(new LocalServersCli(), args);
   }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.producers;
 
+import io.cryptolake.cli.Server;
 import picocli.CommandLine.Option;
 
 /** Where producers write: Kafka and the Schema Registry (a picocli mixin of every producer command). */
@@ -13,4 +14,10 @@ public final class KafkaOptions {
       description = "Base URL of the Confluent-compatible Schema Registry API (env CRYPTOLAKE_REGISTRY_URL; "
           + "default ${DEFAULT-VALUE}).")
   public String registryUrl;
+
+  /** Kafka and the registry answer, or the command stops at once naming the one that does not. */
+  public void requireServers() {
+    Server.kafka(bootstrapServers).require("--bootstrap-servers");
+    Server.http("the Schema Registry", "--registry-url", registryUrl).require("--registry-url");
+  }
 }

@@ -111,6 +111,20 @@ class LocalClusterTest {
     assertEquals(0, reconcile.exit(), reconcile.output());
     assertTrue(reconcile.output().contains("manifest: PASS"), reconcile.output());
 
+    // The operator's look at the lake: SQL with local.env's settings, and a table's history.
+    long distinctValid = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
+    Project.Result sql = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "sql",
+        "ARGS=-e 'SELECT count(*) AS gold_rows FROM gold_crypto_trades'");
+    assertEquals(0, sql.exit(), sql.output());
+    assertTrue(Pattern.compile("(?m)^gold_rows\\n-+\\n" + distinctValid + "\\n\\(1 row\\)$").matcher(sql.output()).find(),
+        "make sql counts " + distinctValid + " gold rows:\n" + sql.output());
+    Project.Result history = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "history",
+        "ARGS=gold_crypto_trades --last 5");
+    assertEquals(0, history.exit(), history.output());
+    assertTrue(history.output().contains("iceberg.market_data.gold_crypto_trades: " + String.format("%,d", distinctValid)
+        + " rows in "), history.output());
+    assertTrue(Pattern.compile("(?m)  append     gold:[0-9a-f]{8} ").matcher(history.output()).find(), history.output());
+
     Set<ProcessHandle> started = CLUSTER.processes();
     assertTrue(started.size() >= 9, "servers, master, two workers and five jobs: " + started.size());
     Project.Result down = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "cluster-down");

@@ -1,7 +1,14 @@
 package io.cryptolake.jobs.options;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.ConfigError;
+import io.cryptolake.cli.Server;
 import io.cryptolake.lake.LakeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Catalog, warehouse and S3 options shared by every job. Each has an environment variable and a default. */
@@ -40,9 +47,45 @@ public final class LakeOptions {
       description = "Path-style S3 requests, as MinIO needs (env CRYPTOLAKE_S3_PATH_STYLE; default ${DEFAULT-VALUE}).")
   boolean s3PathStyle;
 
+  /** Checked before the job starts: where it writes must be writable, the endpoints must be URLs. */
   public LakeConfig toConfig() {
+    Check.writableDirectory("--warehouse", warehouse);
+    if (catalogUri != null && catalogUri.startsWith("jdbc:sqlite:") && !catalogUri.startsWith("jdbc:sqlite::memory:")) {
+      Path file = Paths.get(catalogUri.substring("jdbc:sqlite:".length()));
+      Check.writableDirectory("--catalog-uri", file.toAbsolutePath().getParent().toString());
+    }
+    servers();
     return new LakeConfig(catalog, catalogType, absoluteSqlite(catalogUri), absoluteLocal(warehouse), namespace,
         s3Endpoint, s3Region, s3PathStyle);
+  }
+
+  /** The servers the lake lives on (the S3 API, a REST catalog), for naming the one that does not answer. */
+  public List<Server> servers() {
+    List<Server> servers = new ArrayList<>();
+    if (s3Endpoint != null && !s3Endpoint.isBlank()) {
+      servers.add(Server.http("the S3 API", "--s3-endpoint", s3Endpoint));
+    }
+    if (catalogType == LakeConfig.CatalogType.REST) {
+      servers.add(Server.http("the REST catalog", "--catalog-uri", catalogUri));
+    }
+    return servers;
+  }
+
+  /**
+   * For a command that works on an existing lake (reconcile, replay, gaps, maintain): its catalog exists and
+   * every server answers, or the command stops at once saying which is not there.
+   */
+  public LakeConfig toExistingLake() {
+    LakeConfig config = toConfig();
+    for (Server server : servers()) {
+      server.require(server.role().contains("S3") ? "--s3-endpoint" : "--catalog-uri");
+    }
+    Path sqlite = config.sqliteFile();
+    if (sqlite != null && !Files.isRegularFile(sqlite)) {
+      throw new ConfigError("--catalog-uri: " + config.catalogUri() + " has no catalog database; expected the "
+          + "catalog the streaming jobs write (with --warehouse " + warehouse + ")");
+    }
+    return config;
   }
 
   /** A relative SQLite path is relative to where the job was started; make it explicit. */

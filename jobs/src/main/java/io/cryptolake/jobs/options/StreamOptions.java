@@ -1,7 +1,9 @@
 package io.cryptolake.jobs.options;
 
+import io.cryptolake.cli.Check;
 import io.cryptolake.streaming.StreamConfig;
 import java.nio.file.Paths;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Checkpoint and trigger options of a streaming job. */
@@ -11,11 +13,14 @@ public final class StreamOptions {
           + "default ${DEFAULT-VALUE}).")
   String checkpointRoot;
 
-  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-2 seconds}",
-      description = "Micro-batch interval (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
-  String triggerInterval;
+  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-2s}",
+      description = "Micro-batch interval, e.g. 500ms, 2s, 1m (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration triggerInterval;
 
+  /** Checked before the job starts: a mistake here must not become a restart loop. */
   public StreamConfig toConfig() {
+    Check.positive("--trigger-interval", triggerInterval);
+    Check.writableDirectory("--checkpoint-root", checkpointRoot);
     return new StreamConfig(uri(checkpointRoot), triggerInterval);
   }
 

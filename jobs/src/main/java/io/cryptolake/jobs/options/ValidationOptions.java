@@ -1,5 +1,7 @@
 package io.cryptolake.jobs.options;
 
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Server;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -13,23 +15,29 @@ public final class ValidationOptions {
   public String registryUrl;
 
   @Option(names = "--registry-max-wait", defaultValue = "${env:CRYPTOLAKE_REGISTRY_MAX_WAIT:-60s}",
-      converter = DurationConverter.class,
       description = "How long to retry an unreachable registry before failing the batch, which is then retried "
           + "from the checkpoint (env CRYPTOLAKE_REGISTRY_MAX_WAIT; default ${DEFAULT-VALUE}).")
   public Duration registryMaxWait;
 
   @Option(names = "--future-tolerance", defaultValue = "${env:CRYPTOLAKE_FUTURE_TOLERANCE:-5s}",
-      converter = DurationConverter.class,
       description = "How far a trade time may be after its Kafka timestamp (env CRYPTOLAKE_FUTURE_TOLERANCE; "
           + "default ${DEFAULT-VALUE}).")
   Duration futureTolerance;
 
-  @Option(names = "--max-age", defaultValue = "${env:CRYPTOLAKE_MAX_AGE:-365d}", converter = DurationConverter.class,
+  @Option(names = "--max-age", defaultValue = "${env:CRYPTOLAKE_MAX_AGE:-365d}",
       description = "How far a trade time may be before its Kafka timestamp (env CRYPTOLAKE_MAX_AGE; "
           + "default ${DEFAULT-VALUE}).")
   Duration maxAge;
 
+  /** The registry the rules decode with; its URL is checked here, whether it answers when it is used. */
+  public Server registry() {
+    return Server.http("the Schema Registry", "--registry-url", registryUrl);
+  }
+
   public ValidationConfig toConfig() {
+    registry();
+    Check.positive("--registry-max-wait", registryMaxWait);
+    Check.positive("--max-age", maxAge);
     return new ValidationConfig(futureTolerance, maxAge);
   }
 }

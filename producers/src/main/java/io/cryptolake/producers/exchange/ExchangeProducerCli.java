@@ -1,6 +1,7 @@
 package io.cryptolake.producers.exchange;
 
-import io.cryptolake.producers.DurationConverter;
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.producers.KafkaOptions;
 import io.cryptolake.producers.kafka.TradeTopicWriter;
 import io.cryptolake.schemas.Exchange;
@@ -15,9 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code feed}: one exchange's public trade stream into its Kafka topic, until SIGTERM or --duration. */
 @Command(name = "feed", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,8 +28,8 @@ import picocli.CommandLine.Option;
 public final class ExchangeProducerCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ExchangeProducerCli.class);
 
-  @Option(names = "--exchange", required = true, description = "binance or kraken.")
-  String exchange;
+  @Option(names = "--exchange", required = true, description = "${COMPLETION-CANDIDATES} (any case).")
+  Exchange ex;
 
   @Option(names = "--symbols", split = ",", description = "Symbols in the exchange's form: BTCUSDT for Binance, "
       + "BTC/USD for Kraken (default: three majors).")
@@ -46,27 +47,32 @@ public final class ExchangeProducerCli implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "3", description = "Partitions of a topic it creates (default ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--silence-timeout", defaultValue = "30s", converter = DurationConverter.class,
+  @Option(names = "--silence-timeout", defaultValue = "30s",
       description = "Reconnect when nothing (not even a heartbeat or ping) arrived for this long (default ${DEFAULT-VALUE}).")
   Duration silenceTimeout;
 
-  @Option(names = "--max-backoff", defaultValue = "60s", converter = DurationConverter.class,
+  @Option(names = "--max-backoff", defaultValue = "60s",
       description = "Longest wait between reconnect attempts (default ${DEFAULT-VALUE}).")
   Duration maxBackoff;
 
   @Option(names = "--no-snapshot", description = "Kraken: do not ask for the recent-trades snapshot on subscribe.")
   boolean noSnapshot;
 
-  @Option(names = "--stats-every", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--stats-every", defaultValue = "10s",
       description = "How often the metrics line is logged (default ${DEFAULT-VALUE}).")
   Duration statsEvery;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (default: run until SIGTERM).")
+  @Option(names = "--duration", description = "Stop after this long (default: run until SIGTERM).")
   Duration duration;
 
   @Override
   public Integer call() {
-    Exchange ex = Exchange.fromId(exchange);
+    Check.positive("--partitions", partitions);
+    Check.positive("--silence-timeout", silenceTimeout);
+    Check.positive("--max-backoff", maxBackoff);
+    Check.positive("--stats-every", statsEvery);
+    Check.positive("--duration", duration);
+    kafka.requireServers();
     ExchangeFeed feed = ExchangeFeeds.of(ex, !noSnapshot);
     String topicName = topic == null ? ex.defaultTopic() : topic;
     URI uri = endpoint != null ? endpoint : envEndpoint(ex);
@@ -127,6 +133,6 @@ public final class ExchangeProducerCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ExchangeProducerCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    Cli.exit(new ExchangeProducerCli(), args);
   }
 }

@@ -1,6 +1,7 @@
 package io.cryptolake.producers.synthetic;
 
-import io.cryptolake.producers.DurationConverter;
+import io.cryptolake.cli.Check;
+import io.cryptolake.cli.Cli;
 import io.cryptolake.producers.KafkaOptions;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,21 +28,20 @@ public final class SyntheticProducerCli implements Callable<Integer> {
 
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
       description = "Exchanges to produce for (default ${DEFAULT-VALUE}).")
-  List<String> exchanges;
+  List<Exchange> exchanges;
 
   @Option(names = "--topic", description = "Topic per exchange, e.g. binance=my.topic (default "
       + "market.crypto.trades.<exchange>).")
-  Map<String, String> topics = new LinkedHashMap<>();
+  Map<Exchange, String> topics = new EnumMap<>(Exchange.class);
 
   @Option(names = "--symbols", description = "Symbols per exchange, e.g. kraken=BTC/USD,ETH/USD "
       + "(default: a realistic set per exchange).")
-  Map<String, String> symbols = new LinkedHashMap<>();
+  Map<Exchange, String> symbols = new EnumMap<>(Exchange.class);
 
   @Option(names = "--count", defaultValue = "10000", description = "Records per exchange (default ${DEFAULT-VALUE}).")
   long count;
 
-  @Option(names = "--duration", description = "Send for this long instead of --count, e.g. PT10M or 90s.",
-      converter = DurationConverter.class)
+  @Option(names = "--duration", description = "Send for this long instead of --count, e.g. PT10M or 90s.")
   Duration duration;
 
   @Option(names = "--rate", defaultValue = "0",
@@ -68,7 +67,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
       description = "Share of valid trades sent after later trades of the same exchange (default ${DEFAULT-VALUE}).")
   double outOfOrderRate;
 
-  @Option(names = "--spread-over", converter = DurationConverter.class,
+  @Option(names = "--spread-over",
       description = "Spread trade times evenly over this much time before now, as a backfill would (e.g. 30m); "
           + "default: each trade a few milliseconds before it is sent.")
   Duration spreadOver;
@@ -82,13 +81,25 @@ public final class SyntheticProducerCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (duration == null) {
+      Check.positive("--count", count);
+    } else {
+      Check.positive("--duration", duration);
+    }
+    Check.notNegative("--rate", rate);
+    Check.positive("--partitions", partitions);
+    Check.fraction("--fault-rate", faultRate);
+    faults.forEach((kind, share) -> Check.fraction("--fault " + kind, share));
+    Check.fraction("--duplicate-rate", duplicateRate);
+    Check.fraction("--out-of-order-rate", outOfOrderRate);
+    Check.positive("--spread-over", spreadOver);
+    Check.writableDirectory("--manifest", manifest.toAbsolutePath().getParent().toString());
+    kafka.requireServers();
     Map<FaultKind, Double> fractions = SyntheticConfig.spreadFaults(faultRate);
     fractions.putAll(faults);
-    Map<Exchange, String> topicMap = byExchange(topics);
     Map<Exchange, List<String>> symbolMap = new EnumMap<>(Exchange.class);
-    byExchange(symbols).forEach((e, list) -> symbolMap.put(e, Arrays.asList(list.split(","))));
-    SyntheticConfig config = new SyntheticConfig(kafka.bootstrapServers, kafka.registryUrl,
-        exchanges.stream().map(Exchange::fromId).toList(), topicMap, symbolMap, count, duration, rate,
+    symbols.forEach((e, list) -> symbolMap.put(e, Arrays.asList(list.split(","))));
+    SyntheticConfig config = new SyntheticConfig(kafka.bootstrapServers, kafka.registryUrl, exchanges, topics, symbolMap, count, duration, rate,
         partitions, fractions, duplicateRate, outOfOrderRate, seed == null ? Instant.now().toEpochMilli() : seed,
         manifest, spreadOver);
     Manifest result = new SyntheticProducer(config).run();
@@ -99,13 +110,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     return 0;
   }
 
-  private static Map<Exchange, String> byExchange(Map<String, String> byId) {
-    Map<Exchange, String> map = new EnumMap<>(Exchange.class);
-    byId.forEach((id, value) -> map.put(Exchange.fromId(id), value));
-    return map;
-  }
-
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SyntheticProducerCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    Cli.exit(new SyntheticProducerCli(), args);
   }
 }

@@ -1,5 +1,6 @@
 package io.cryptolake.proof.bench;
 
+import io.cryptolake.cli.Cli;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.localstack.LocalServers;
@@ -69,7 +70,7 @@ public final class BenchCli implements Callable<Integer> {
 
     String root = "s3a://" + servers.bucket();
     LakeConfig lake = LakeConfig.s3(dir.resolve("ingest"), servers.s3Endpoint(), root + "/bench-warehouse");
-    StreamConfig stream = new StreamConfig(root + "/bench-checkpoints", "2 seconds");
+    StreamConfig stream = new StreamConfig(root + "/bench-checkpoints", Duration.ofSeconds(2));
     SparkSession spark = LakeSession.forJob("bench-ingest", lake);
     LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
     try {
@@ -115,6 +116,6 @@ public final class BenchCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCli()).execute(args));
+    Cli.exit(new BenchCli(), args);
   }
 }

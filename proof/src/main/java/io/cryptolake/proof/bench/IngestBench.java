@@ -94,7 +94,7 @@ final class IngestBench {
         .where("price > 0 AND quantity > 0 AND trim(symbol) <> ''")
         .writeStream().queryName("naive-silver").format("iceberg")
         .option("checkpointLocation", stream.checkpointFor("naive-silver"))
-        .trigger(Trigger.ProcessingTime(stream.triggerInterval()))
+        .trigger(Trigger.ProcessingTime(stream.triggerInterval().toMillis()))
         .toTable(target);
     return measure("naive silver (from_avro, fixed schema, SQL filter)", query);
   }

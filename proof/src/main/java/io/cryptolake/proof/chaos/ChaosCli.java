@@ -1,5 +1,6 @@
 package io.cryptolake.proof.chaos;
 
+import io.cryptolake.cli.Cli;
 import io.cryptolake.proof.Project;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,6 @@ public final class ChaosCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ChaosCli()).execute(args));
+    Cli.exit(new ChaosCli(), args);
   }
 }

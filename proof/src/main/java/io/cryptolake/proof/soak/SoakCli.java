@@ -1,12 +1,13 @@
 package io.cryptolake.proof.soak;
 
+import io.cryptolake.cli.Cli;
 import io.cryptolake.proof.Project;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code make soak}: weeks of simulated trade time through the five jobs on the local cluster. */
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
@@ -52,6 +53,6 @@ public final class SoakCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new SoakCli()).execute(args));
+    Cli.exit(new SoakCli(), args);
   }
 }
