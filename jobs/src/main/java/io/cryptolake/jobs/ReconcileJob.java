@@ -5,6 +5,7 @@ import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
 import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
+import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.reconcile.KafkaCheck;
@@ -27,9 +28,10 @@ import picocli.CommandLine.Option;
 /** {@code reconcile}: checks every bronze offset is in exactly one of silver or the DLQ; exit 1 if not. */
 @Command(name = "reconcile", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Checks the accounting invariant: every bronze row (topic, partition, offset) is in exactly one",
-        "of its silver table or the DLQ, and no table has a row twice. Prints counts per table and per",
-        "error_reason and the first offending offsets; exits 1 on a violation. Run it on a caught-up pipeline,",
-        "or with --to before the newest data, since rows silver has not processed yet count as missing."})
+        "of its silver table or the DLQ, and no table has a row twice; every silver trade is in gold once; every",
+        "bar equals gold's trades; and bronze has every offset Kafka holds, up to where it has read. Each job is",
+        "checked on what it has read (its checkpoint): newer rows are reported as behind, not as missing. Prints",
+        "counts per table and per error_reason and the first offending rows; exits 1 on a violation."})
 public final class ReconcileJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
       description = "Exchanges to check (default ${DEFAULT-VALUE}).")
@@ -60,6 +62,12 @@ public final class ReconcileJob implements Callable<Integer> {
       + "market.crypto.trades.<exchange>, e.g. binance=my.topic.")
   Map<Exchange, String> topics = new EnumMap<>(Exchange.class);
 
+  @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
+      description = "The streaming jobs' checkpoint root: each job is checked on what it has read; rows written "
+          + "to its source since are reported as behind, not as missing (env CRYPTOLAKE_CHECKPOINT_ROOT; default "
+          + "${DEFAULT-VALUE}).")
+  String checkpointRoot;
+
   @Mixin LakeOptions lake;
 
   @Override
@@ -75,7 +83,8 @@ public final class ReconcileJob implements Callable<Integer> {
       Server.kafka(bootstrapServers).require("--bootstrap-servers (or --no-kafka)");
     }
     SparkSession spark = LakeSession.forJob("reconcile", lakeConfig);
-    Reconciliation.Result result = Reconciliation.run(spark, lakeConfig, exchanges, from, to);
+    Reconciliation.Result result = Reconciliation.run(spark, lakeConfig, exchanges, from, to,
+        StreamOptions.uri(checkpointRoot));
     result.print(System.out);
     boolean ok = result.ok();
     if (withKafka) {

@@ -4,6 +4,7 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.streaming.StreamingReaders;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Instant;

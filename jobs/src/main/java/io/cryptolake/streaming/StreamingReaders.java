@@ -1,4 +1,4 @@
-package io.cryptolake.maintain;
+package io.cryptolake.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,11 +25,14 @@ import org.apache.iceberg.Table;
  * {@code commits/<batch>}; Iceberg's offset names its snapshot). A snapshot id identifies its table, so no list
  * of which job reads which table is needed. Read with Hadoop's FileSystem, so checkpoints on S3 work too.
  */
-final class StreamingReaders {
+public final class StreamingReaders {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A query's position in a table: its last committed batch read up to (some of) this snapshot. */
-  record Position(String query, long snapshotId) {}
+  /**
+   * A query's position in a table: its last committed batch read up to this snapshot, {@code files} of its
+   * added data files (Iceberg's streaming offset: the snapshot and a position in its added files).
+   */
+  record Position(String query, long snapshotId, long files) {}
 
   private final List<Position> positions;
 
@@ -38,7 +41,7 @@ final class StreamingReaders {
   }
 
   /** Every committed position under the root; none when there is no root or it does not exist. */
-  static StreamingReaders under(String checkpointRoot, Configuration hadoop) {
+  public static StreamingReaders under(String checkpointRoot, Configuration hadoop) {
     List<Position> positions = new ArrayList<>();
     if (checkpointRoot == null) {
       return new StreamingReaders(positions);
@@ -52,8 +55,9 @@ final class StreamingReaders {
       for (FileStatus query : fs.listStatus(root)) {
         Optional<Long> batch = query.isDirectory() ? lastCommitted(fs, query.getPath()) : Optional.empty();
         if (batch.isPresent()) {
-          for (long id : snapshotIds(fs, new Path(query.getPath(), "offsets/" + batch.get()))) {
-            positions.add(new Position(query.getPath().getName(), id));
+          for (JsonNode offset : icebergOffsets(fs, new Path(query.getPath(), "offsets/" + batch.get()))) {
+            positions.add(new Position(query.getPath().getName(), offset.get("snapshot_id").asLong(),
+                offset.path("position").asLong(0)));
           }
         }
       }
@@ -64,7 +68,7 @@ final class StreamingReaders {
   }
 
   /** The oldest snapshot of {@code table} that a query still reads from, with the query's name. */
-  Optional<Held> oldestNeeded(Table table) {
+  public Optional<Held> oldestNeeded(Table table) {
     Held oldest = null;
     for (Position p : positions) {
       Snapshot snapshot = table.snapshot(p.snapshotId());
@@ -79,7 +83,32 @@ final class StreamingReaders {
    * A table's oldest snapshot still read by {@code query}. Rows committed before {@code parentMillis} (the
    * commit time of the snapshot before it) have been read; the snapshot itself must stay.
    */
-  record Held(String query, Snapshot snapshot, long parentMillis) {}
+  public record Held(String query, Snapshot snapshot, long parentMillis) {}
+
+  /**
+   * How far the slowest query reading {@code table} has read, as a time on the table's written-at column:
+   * every row written before it has been read, rows written at or after it may not have been. Empty when no
+   * query under the root reads the table.
+   */
+  public Optional<ReadUpTo> readUpTo(Table table) {
+    ReadUpTo slowest = null;
+    for (Position p : positions) {
+      Snapshot snapshot = table.snapshot(p.snapshotId());
+      if (snapshot == null) {
+        continue;
+      }
+      long added = Long.parseLong(snapshot.summary().getOrDefault("added-data-files", "0"));
+      // Rows of the snapshot were written before its commit, rows of later snapshots after it.
+      long writtenBefore = p.files() >= added ? snapshot.timestampMillis() : parentTime(table, snapshot);
+      if (slowest == null || writtenBefore < slowest.writtenBeforeMillis()) {
+        slowest = new ReadUpTo(p.query(), writtenBefore);
+      }
+    }
+    return Optional.ofNullable(slowest);
+  }
+
+  /** {@code query} has read every row of the table written before {@code writtenBeforeMillis}. */
+  public record ReadUpTo(String query, long writtenBeforeMillis) {}
 
   private static long parentTime(Table table, Snapshot snapshot) {
     Snapshot parent = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
@@ -96,11 +125,11 @@ final class StreamingReaders {
     return newest.isPresent() ? Optional.of(newest.getAsLong()) : Optional.empty();
   }
 
-  /** The snapshot ids in an offset-log entry: line 1 version, line 2 metadata, then one line per source. */
-  private static List<Long> snapshotIds(FileSystem fs, Path offsets) throws IOException {
-    List<Long> ids = new ArrayList<>();
+  /** The Iceberg offsets in an offset-log entry: line 1 version, line 2 metadata, then one line per source. */
+  private static List<JsonNode> icebergOffsets(FileSystem fs, Path offsets) throws IOException {
+    List<JsonNode> found = new ArrayList<>();
     if (!fs.exists(offsets)) {
-      return ids;
+      return found;
     }
     try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(offsets), StandardCharsets.UTF_8))) {
       List<String> lines = in.lines().toList();
@@ -108,13 +137,13 @@ final class StreamingReaders {
         try {
           JsonNode offset = JSON.readTree(line);
           if (offset != null && offset.has("snapshot_id")) {
-            ids.add(offset.get("snapshot_id").asLong());
+            found.add(offset);
           }
         } catch (IOException notJson) {
           // Another kind of source (Kafka's offsets are JSON too, without a snapshot id; "-" for none).
         }
       }
     }
-    return ids;
+    return found;
   }
 }

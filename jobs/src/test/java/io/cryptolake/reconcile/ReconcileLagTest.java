@@ -1,0 +1,89 @@
+package io.cryptolake.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.silver.SilverStream;
+import io.cryptolake.streaming.StreamingQueries;
+import io.cryptolake.testing.Pipeline;
+import io.cryptolake.testing.RawTrades;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13.3: a lagging job is not a violation. With the checkpoint root, reconcile checks each job on what its
+ * last committed batch read, and reports the rest as behind; without it, the same lake reports them missing.
+ */
+class ReconcileLagTest {
+  private static final String TOPIC = "reconcile_lag.binance";
+
+  @Test
+  void rowsAJobHasNotReadYetAreBehindNotMissing() throws Exception {
+    Lake lake = TestLake.lake("reconcile_lag", Storage.LOCAL);
+    int schemaId = RawTrades.topic(TOPIC, Exchange.BINANCE);
+    RawTrades.send(RawTrades.binance(TOPIC, schemaId, 1, 100, Instant.now()));
+    Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, TOPIC, 100_000);
+    silver(lake);
+    gold(lake);
+    Reconciliation.Result caughtUp = reconcile(lake, lake.checkpointRoot());
+    assertTrue(caughtUp.ok(), caughtUp.toString());
+    assertEquals(0, caughtUp.of(Exchange.BINANCE).behind().rows());
+    assertEquals(0, caughtUp.gold().behind().rows());
+
+    // 50 more trades in bronze that silver has not read: behind, not missing.
+    RawTrades.send(RawTrades.binance(TOPIC, schemaId, 101, 50, Instant.now()));
+    Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, TOPIC, 100_000);
+    Reconciliation.Result silverLags = reconcile(lake, lake.checkpointRoot());
+    assertTrue(silverLags.ok(), silverLags.toString());
+    Reconciliation.ExchangeResult binance = silverLags.of(Exchange.BINANCE);
+    assertEquals(List.of(100L, 100L, 0L, 0L), List.of(binance.bronze(), binance.silver(), binance.dlq(), binance.missing()));
+    assertEquals(50, binance.behind().rows());
+    assertEquals("silver-binance", binance.behind().query());
+    Reconciliation.Result withoutCheckpoints = reconcile(lake, null);
+    assertFalse(withoutCheckpoints.ok());
+    assertEquals(50, withoutCheckpoints.of(Exchange.BINANCE).missing());
+
+    // Silver reads them; gold has not: silver's 50 new keys are behind for gold.
+    silver(lake);
+    Reconciliation.Result goldLags = reconcile(lake, lake.checkpointRoot());
+    assertTrue(goldLags.ok(), goldLags.toString());
+    assertEquals(0, goldLags.of(Exchange.BINANCE).behind().rows());
+    assertEquals(List.of(150L, 100L, 0L, 0L), List.of(goldLags.gold().silverKeys(), goldLags.gold().goldRows(),
+        goldLags.gold().missing(), goldLags.gold().extra()));
+    assertEquals(50, goldLags.gold().behind().rows());
+    assertEquals(50, reconcile(lake, null).gold().missing());
+
+    gold(lake);
+    Reconciliation.Result done = reconcile(lake, lake.checkpointRoot());
+    assertTrue(done.ok(), done.toString());
+    assertEquals(150, done.gold().goldRows());
+    assertEquals(0, done.gold().behind().rows());
+  }
+
+  private static Reconciliation.Result reconcile(Lake lake, String checkpointRoot) {
+    return Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.BINANCE), null, null, checkpointRoot);
+  }
+
+  private static void silver(Lake lake) throws Exception {
+    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
+    silver.processAllAvailable();
+    silver.stop();
+  }
+
+  private static void gold(Lake lake) throws Exception {
+    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
+        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
+    StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
+    gold.stop();
+  }
+}
