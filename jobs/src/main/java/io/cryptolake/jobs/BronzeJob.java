@@ -11,6 +11,7 @@ import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.CheckpointLease;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,9 +64,11 @@ public final class BronzeJob implements Callable<Integer> {
     BronzeConfig config = new BronzeConfig(exchange, bootstrapServers, topic == null ? exchange.defaultTopic() : topic,
         startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
-    SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-    return JobRunner.superviseStreaming(config.jobName(), spark, servers,
-        List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
+    try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
+      SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
+      return JobRunner.superviseStreaming(config.jobName(), spark, servers,
+          List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
+    }
   }
 
   public static void main(String[] args) {

@@ -10,6 +10,7 @@ import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.streaming.CheckpointLease;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -66,6 +67,12 @@ public final class GoldJob implements Callable<Integer> {
     Check.positive("--gaps-lookback", gapsLookback);
     GoldConfig config = new GoldConfig(watermark, maxFilesPerTrigger, stream.toConfig(), stateRowsBound);
     LakeConfig lakeConfig = lake.toConfig();
+    try (CheckpointLease lease = JobRunner.lease(GoldConfig.JOB_NAME, config.stream(), lakeConfig)) {
+      return run(config, lakeConfig);
+    }
+  }
+
+  private int run(GoldConfig config, LakeConfig lakeConfig) {
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
       return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, lake.servers(), ohlcv

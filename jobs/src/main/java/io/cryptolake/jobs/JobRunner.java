@@ -1,9 +1,13 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Server;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
 import io.cryptolake.streaming.ServerWatch;
+import io.cryptolake.streaming.StreamConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +69,16 @@ final class JobRunner {
       }
     }
     return 0;
+  }
+
+  /**
+   * The lease of the job's checkpoint ({@link CheckpointLease}), taken before Spark starts so a second copy stops
+   * before it binds a port or reads a row. Should another copy take it over, this JVM exits 1 (after its
+   * shutdown hook stops the queries).
+   */
+  static CheckpointLease lease(String name, StreamConfig stream, LakeConfig lake) {
+    return CheckpointLease.acquire(stream.checkpointFor(name), LakeSession.hadoopConfiguration(lake), name,
+        () -> System.exit(1));
   }
 
   /** A thread per supervisor: a query blocks its supervisor for its whole life. */

@@ -11,6 +11,7 @@ import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
+import io.cryptolake.streaming.CheckpointLease;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -41,11 +42,13 @@ public final class SilverJob implements Callable<Integer> {
     SilverConfig config = new SilverConfig(exchange, validation.registryUrl,
         validation.registryMaxWait, validation.toConfig(), maxFilesPerTrigger, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
-    SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
     List<Server> servers = new ArrayList<>(List.of(validation.registry()));
     servers.addAll(lake.servers());
-    return JobRunner.superviseStreaming(config.jobName(), spark, servers,
-        List.of(() -> SilverStream.start(spark, lakeConfig, config)));
+    try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
+      SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
+      return JobRunner.superviseStreaming(config.jobName(), spark, servers,
+          List.of(() -> SilverStream.start(spark, lakeConfig, config)));
+    }
   }
 
   public static void main(String[] args) {

@@ -97,6 +97,13 @@ public final class LakeSession {
     return conf;
   }
 
+  /** Hadoop's configuration for the lake's file systems (S3 endpoint, credentials), without a Spark session. */
+  public static Configuration hadoopConfiguration(LakeConfig lake) {
+    Configuration hadoop = new Configuration();
+    applyS3(hadoop, lake);
+    return hadoop;
+  }
+
   static void applyS3(Configuration hadoop, LakeConfig lake) {
     if (lake.s3Endpoint() != null && !lake.s3Endpoint().isBlank()) {
       hadoop.set("fs.s3a.endpoint", lake.s3Endpoint());

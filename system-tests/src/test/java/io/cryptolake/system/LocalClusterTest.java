@@ -106,6 +106,11 @@ class LocalClusterTest {
     }
     assertTrue(status.output().contains("gold batch"), "make status shows gold's last batch:\n" + status.output());
 
+    // A second copy of a running job (its script run again, past bin/cluster's pid file) stops before it starts.
+    Project.Result second = CLUSTER.run(Duration.ofMinutes(2), "bin/cluster", "batch", "gold");
+    assertEquals(2, second.exit(), second.output());
+    assertTrue(second.output().contains("gold: already running: the checkpoint "), second.output());
+
     Project.Result reconcile = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "reconcile",
         "ARGS=--manifest " + manifest);
     assertEquals(0, reconcile.exit(), reconcile.output());

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * bin/cluster keeps (appended across restarts), whose lines start with the local time.
  */
 public final class SupervisedRestarts {
+  /** QuerySupervisor's lines: "<query> failed: <cause>; restarting from its checkpoint ..." and "... giving up". */
   private static final Pattern LINE = Pattern.compile(
-      "^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*?(failed; restarting from its checkpoint|giving up)");
+      "^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{3}) .*?(?: failed: (.*); restarting from its checkpoint|(giving up))");
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   /** One restart (or the end of restarting, {@code gaveUp}) of one job's query, with the root cause. */
@@ -30,10 +31,7 @@ public final class SupervisedRestarts {
 
   private SupervisedRestarts() {}
 
-  /** The root cause QuerySupervisor logs after "in a row): ", shortened. */
-  private static String cause(String line) {
-    int at = line.indexOf("in a row): ");
-    String cause = at < 0 ? "" : line.substring(at + "in a row): ".length());
+  private static String shortened(String cause) {
     return cause.length() > 140 ? cause.substring(0, 140) + "..." : cause;
   }
 
@@ -49,7 +47,7 @@ public final class SupervisedRestarts {
           Matcher m = LINE.matcher(line);
           if (m.find()) {
             Instant at = LocalDateTime.parse(m.group(1), TIME).atZone(ZoneId.systemDefault()).toInstant();
-            restarts.add(new Restart(at, job, m.group(2).equals("giving up"), cause(line)));
+            restarts.add(new Restart(at, job, m.group(3) != null, m.group(2) == null ? "" : shortened(m.group(2))));
           }
         });
       } catch (IOException | UncheckedIOException e) {

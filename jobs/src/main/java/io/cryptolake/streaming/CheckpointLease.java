@@ -1,0 +1,230 @@
+package io.cryptolake.streaming;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cryptolake.cli.ConfigError;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live copy of a job per checkpoint. The job holds a lease file in its checkpoint directory and renews it;
+ * a second copy refuses to start while the lease is held. A copy killed with kill -9 stops renewing: on the same
+ * host its dead process frees the lease at once, from another host the lease expires after {@link #TTL}.
+ * The file system has no compare-and-set, so two copies started within a second can both write; each reads
+ * the lease back after writing, and only the last writer goes on.
+ */
+public final class CheckpointLease implements AutoCloseable {
+  public static final Duration TTL = Duration.ofSeconds(45);
+  private static final Duration RENEW = Duration.ofSeconds(10);
+  /** How long a copy on this host whose process is still alive may take to die (kill -9, then a restart). */
+  private static final Duration DYING = Duration.ofSeconds(10);
+  /** How long a starting job waits for an unreachable checkpoint store before it fails. */
+  private static final Duration STORE_PATIENCE = Duration.ofMinutes(10);
+  static final String FILE = "_cryptolake_lease";
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointLease.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Who holds a lease, and when it last said so. */
+  record Holder(String id, String host, long pid, long renewedAtMillis) {
+    Duration age() {
+      return Duration.ofMillis(Math.max(0, System.currentTimeMillis() - renewedAtMillis));
+    }
+  }
+
+  private final FileSystem fs;
+  private final Path file;
+  private final Holder me;
+  private final Duration ttl;
+  private final ScheduledExecutorService renewer;
+
+  private CheckpointLease(FileSystem fs, Path file, Holder me, Duration ttl, Duration renew, Runnable onLost) {
+    this.fs = fs;
+    this.file = file;
+    this.me = me;
+    this.ttl = ttl;
+    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "checkpoint-lease");
+      thread.setDaemon(true);
+      return thread;
+    });
+    renewer.scheduleWithFixedDelay(() -> renew(onLost), renew.toMillis(), renew.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Takes the lease of {@code checkpointDir} for {@code job}, or throws {@link ConfigError} naming the copy that
+   * holds it. {@code onLost} runs if another copy takes the lease over later (this one stalled past the TTL).
+   */
+  public static CheckpointLease acquire(String checkpointDir, Configuration hadoop, String job, Runnable onLost) {
+    return acquire(checkpointDir, hadoop, job, onLost, TTL, RENEW, DYING);
+  }
+
+  static CheckpointLease acquire(String checkpointDir, Configuration hadoop, String job, Runnable onLost,
+      Duration ttl, Duration renew, Duration dying) {
+    // The checkpoint store (S3) may be down when the job starts: wait for it as a query would, within bounds.
+    long giveUpAt = System.nanoTime() + STORE_PATIENCE.toNanos();
+    Duration backoff = Duration.ofSeconds(2);
+    while (true) {
+      try {
+        return tryAcquire(checkpointDir, hadoop, job, onLost, ttl, renew, dying);
+      } catch (UncheckedIOException e) {
+        if (System.nanoTime() > giveUpAt) {
+          throw e;
+        }
+        LOG.warn("{}: cannot reach the checkpoint {} to take its lease ({}); trying again in {} s", job,
+            checkpointDir, e.getCause().toString(), backoff.toSeconds());
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+            : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the checkpoint store", e);
+    }
+  }
+
+  private static CheckpointLease tryAcquire(String checkpointDir, Configuration hadoop, String job, Runnable onLost,
+      Duration ttl, Duration renew, Duration dying) {
+    try {
+      Path dir = new Path(checkpointDir);
+      // Its own instance: the cached one would be Spark's later, built from this configuration instead of Spark's.
+      // The renewal rewrites the file while another copy may read it: a whole small object per GET, so S3A's
+      // check that an object did not change under an open stream is off here.
+      Configuration conf = new Configuration(hadoop);
+      conf.set("fs.s3a.change.detection.mode", "none");
+      FileSystem fs = FileSystem.newInstance(dir.toUri(), conf);
+      fs.mkdirs(dir);
+      Path file = new Path(dir, FILE);
+      waitForHolder(fs, file, job, checkpointDir, ttl, dying);
+      Holder me = new Holder(UUID.randomUUID().toString(), host(), ProcessHandle.current().pid(),
+          System.currentTimeMillis());
+      write(fs, file, me);
+      Thread.sleep(Math.min(1000, renew.toMillis()));
+      Optional<Holder> after = read(fs, file);
+      if (after.isPresent() && !after.get().id().equals(me.id())) {
+        throw refused(job, checkpointDir, after.get());
+      }
+      LOG.info("{} holds the lease of {} (renewed every {} s, free {} s after the last renewal)", job, checkpointDir,
+          renew.toSeconds(), ttl.toSeconds());
+      return new CheckpointLease(fs, file, me, ttl, renew, onLost);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot take the lease of " + checkpointDir, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while taking the lease of " + checkpointDir, e);
+    }
+  }
+
+  /** Returns once no other live copy holds the lease; throws when one does. */
+  private static void waitForHolder(FileSystem fs, Path file, String job, String dir, Duration ttl, Duration dying)
+      throws IOException, InterruptedException {
+    Optional<Holder> holder = read(fs, file);
+    long deadline = System.nanoTime() + dying.toNanos();
+    while (holder.isPresent() && holder.get().age().compareTo(ttl) < 0) {
+      Holder h = holder.get();
+      boolean here = h.host().equals(host());
+      boolean alive = ProcessHandle.of(h.pid()).map(ProcessHandle::isAlive).orElse(false);
+      if (here && !alive) {
+        LOG.info("{}: the lease of {} was held by pid {}, which has ended; taking it over", job, dir, h.pid());
+        return;
+      }
+      if (here && System.nanoTime() > deadline) {
+        throw refused(job, dir, h);
+      }
+      if (!here) {
+        // Another host: wait for the lease to expire; a renewal in the meantime means that copy is alive.
+        Thread.sleep(Math.max(100, ttl.minus(h.age()).toMillis() + 100));
+        Optional<Holder> now = read(fs, file);
+        if (now.isPresent() && now.get().renewedAtMillis() != h.renewedAtMillis()) {
+          throw refused(job, dir, now.get());
+        }
+        return;
+      }
+      Thread.sleep(500);
+      holder = read(fs, file);
+    }
+  }
+
+  private static ConfigError refused(String job, String dir, Holder h) {
+    return new ConfigError("already running: the checkpoint " + dir + " of " + job + " is held by pid " + h.pid()
+        + " on " + h.host() + " (renewed " + h.age().toSeconds() + " s ago); stop that copy first, or, if it was killed on "
+        + "another host, start again once its lease expires (" + TTL.toSeconds() + " s)");
+  }
+
+  private void renew(Runnable onLost) {
+    try {
+      Optional<Holder> holder = read(fs, file);
+      if (holder.isPresent() && !holder.get().id().equals(me.id())) {
+        LOG.error("the lease of {} was taken over by pid {} on {} (this copy did not renew it for {} s); stopping",
+            file.getParent(), holder.get().pid(), holder.get().host(), ttl.toSeconds());
+        renewer.shutdown();
+        onLost.run();
+        return;
+      }
+      write(fs, file, new Holder(me.id(), me.host(), me.pid(), System.currentTimeMillis()));
+    } catch (IOException | RuntimeException e) {
+      // The store may be down for a while: the next renewal tries again, and the queries report the outage.
+      LOG.warn("could not renew the lease of {}: {}", file.getParent(), e.toString());
+    }
+  }
+
+  /** Gives the lease up (a copy started after this may run at once). */
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    try {
+      Optional<Holder> holder = read(fs, file);
+      if (holder.isPresent() && holder.get().id().equals(me.id())) {
+        fs.delete(file, false);
+      }
+      fs.close();
+    } catch (IOException e) {
+      LOG.warn("could not give up the lease of {}: {}; it expires in {} s", file.getParent(), e.toString(),
+          ttl.toSeconds());
+    }
+  }
+
+  static Optional<Holder> read(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return Optional.of(JSON.readValue(in, Holder.class));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return Optional.empty();  // a half-written lease from a copy killed while writing it
+    }
+  }
+
+  static void write(FileSystem fs, Path file, Holder holder) throws IOException {
+    try (OutputStream out = fs.create(file, true)) {
+      out.write(JSON.writeValueAsBytes(holder));
+    }
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown-host";
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.cryptolake.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.cli.ConfigError;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import io.cryptolake.testing.TestLake;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13.4: a second copy of a job refuses to start while the first holds its checkpoint; a copy killed with
+ * kill -9 does not block a restart on its host, and from another host its lease expires. On S3, as deployed.
+ */
+class CheckpointLeaseTest {
+  private static final Duration TTL = Duration.ofSeconds(3);
+  private static final Duration RENEW = Duration.ofMillis(500);
+  private static final Duration DYING = Duration.ofSeconds(1);
+
+  @Test
+  void oneLiveCopyPerCheckpoint() throws Exception {
+    Lake lake = TestLake.lake("lease", Storage.S3);
+    String checkpoint = lake.checkpointRoot() + "/gold";
+    Configuration hadoop = TestLake.spark().sparkContext().hadoopConfiguration();
+    AtomicInteger lost = new AtomicInteger();
+
+    CheckpointLease first = acquire(checkpoint, hadoop, lost);
+    ConfigError second = assertThrows(ConfigError.class, () -> acquire(checkpoint, hadoop, lost));
+    assertTrue(second.getMessage().startsWith("already running: the checkpoint " + checkpoint
+        + " of gold is held by pid " + ProcessHandle.current().pid() + " on "), second.getMessage());
+    Thread.sleep(TTL.toMillis() + 500);
+    assertThrows(ConfigError.class, () -> acquire(checkpoint, hadoop, lost), "renewed, so still held after the TTL");
+    first.close();
+    acquire(checkpoint, hadoop, lost).close();
+
+    // kill -9 on this host: the lease names a process that has ended; a restart takes it over at once.
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Configuration unchecked = new Configuration(hadoop);
+    unchecked.set("fs.s3a.change.detection.mode", "none");  // as the lease reads it: the renewer rewrites it
+    FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(checkpoint).toUri(), unchecked);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(checkpoint, CheckpointLease.FILE);
+    String host = InetAddress.getLocalHost().getHostName();
+    CheckpointLease.write(fs, file, new CheckpointLease.Holder("killed", host, ended.pid(), System.currentTimeMillis()));
+    // With an hour's TTL: only the ended process, not the lease's age, can let this restart through.
+    CheckpointLease.acquire(checkpoint, hadoop, "gold", lost::incrementAndGet, Duration.ofHours(1), RENEW, DYING)
+        .close();
+
+    // kill -9 on another host: its lease is fresh and never renewed again, so it expires and is taken over.
+    CheckpointLease.write(fs, file, new CheckpointLease.Holder("elsewhere", "another-host", 1, System.currentTimeMillis()));
+    CheckpointLease afterExpiry = acquire(checkpoint, hadoop, lost);
+    assertEquals(host, CheckpointLease.read(fs, file).orElseThrow().host());
+
+    // A copy that stalled past the TTL finds its lease taken over and is told to stop.
+    CheckpointLease.write(fs, file, new CheckpointLease.Holder("usurper", "another-host", 1, System.currentTimeMillis()));
+    Thread.sleep(RENEW.toMillis() * 3);
+    assertEquals(1, lost.get());
+    afterExpiry.close();
+    assertEquals("usurper", CheckpointLease.read(fs, file).orElseThrow().id(), "close leaves another's lease alone");
+  }
+
+  private static CheckpointLease acquire(String checkpoint, Configuration hadoop, AtomicInteger lost) {
+    return CheckpointLease.acquire(checkpoint, hadoop, "gold", lost::incrementAndGet, TTL, RENEW, DYING);
+  }
+}
