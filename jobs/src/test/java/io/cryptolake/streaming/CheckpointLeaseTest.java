@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +31,18 @@ class CheckpointLeaseTest {
     String checkpoint = lake.checkpointRoot() + "/gold";
     Configuration hadoop = TestLake.spark().sparkContext().hadoopConfiguration();
     AtomicInteger lost = new AtomicInteger();
+    Configuration unchecked = new Configuration(hadoop);
+    unchecked.set("fs.s3a.change.detection.mode", "none");  // as the lease reads it: the renewer rewrites it
+    FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(checkpoint).toUri(), unchecked);
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(checkpoint, CheckpointLease.FILE);
 
     CheckpointLease first = acquire(checkpoint, hadoop, lost);
+    long taken = CheckpointLease.read(fs, file).orElseThrow().renewedAtMillis();
     ConfigError second = assertThrows(ConfigError.class, () -> acquire(checkpoint, hadoop, lost));
     assertTrue(second.getMessage().startsWith("already running: the checkpoint " + checkpoint
         + " of gold is held by pid " + ProcessHandle.current().pid() + " on "), second.getMessage());
-    Thread.sleep(TTL.toMillis() + 500);
+    Awaitility.await().atMost(Duration.ofMinutes(1)).until(
+        () -> CheckpointLease.read(fs, file).orElseThrow().renewedAtMillis() > taken + TTL.toMillis());
     assertThrows(ConfigError.class, () -> acquire(checkpoint, hadoop, lost), "renewed, so still held after the TTL");
     first.close();
     acquire(checkpoint, hadoop, lost).close();
@@ -43,10 +50,6 @@ class CheckpointLeaseTest {
     // kill -9 on this host: the lease names a process that has ended; a restart takes it over at once.
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();
-    Configuration unchecked = new Configuration(hadoop);
-    unchecked.set("fs.s3a.change.detection.mode", "none");  // as the lease reads it: the renewer rewrites it
-    FileSystem fs = FileSystem.newInstance(new org.apache.hadoop.fs.Path(checkpoint).toUri(), unchecked);
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(checkpoint, CheckpointLease.FILE);
     String host = InetAddress.getLocalHost().getHostName();
     CheckpointLease.write(fs, file, new CheckpointLease.Holder("killed", host, ended.pid(), System.currentTimeMillis()));
     // With an hour's TTL: only the ended process, not the lease's age, can let this restart through.
@@ -60,8 +63,7 @@ class CheckpointLeaseTest {
 
     // A copy that stalled past the TTL finds its lease taken over and is told to stop.
     CheckpointLease.write(fs, file, new CheckpointLease.Holder("usurper", "another-host", 1, System.currentTimeMillis()));
-    Thread.sleep(RENEW.toMillis() * 3);
-    assertEquals(1, lost.get());
+    Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> lost.get() == 1);
     afterExpiry.close();
     assertEquals("usurper", CheckpointLease.read(fs, file).orElseThrow().id(), "close leaves another's lease alone");
   }
