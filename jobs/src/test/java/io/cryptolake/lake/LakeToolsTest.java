@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.schemas.Exchange;
-import io.cryptolake.silver.SilverStream;
 import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 
 /** Issue 13.5: SQL on the lake and a table's history, on a lake bronze and silver wrote. */
@@ -36,9 +34,7 @@ class LakeToolsTest {
     records.add(new ProducerRecord<>(topic, "BTCUSDT".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}));
     RawTrades.send(records);
     Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, topic, 100_000);
-    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
-    silver.processAllAvailable();
-    silver.stop();
+    Pipeline.silverCaughtUp(lake, Exchange.BINANCE);
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

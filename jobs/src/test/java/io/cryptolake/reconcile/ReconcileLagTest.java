@@ -4,20 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cryptolake.gold.GoldConfig;
-import io.cryptolake.gold.GoldStream;
 import io.cryptolake.schemas.Exchange;
-import io.cryptolake.silver.SilverStream;
-import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,8 +27,8 @@ class ReconcileLagTest {
     int schemaId = RawTrades.topic(TOPIC, Exchange.BINANCE);
     RawTrades.send(RawTrades.binance(TOPIC, schemaId, 1, 100, Instant.now()));
     Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, TOPIC, 100_000);
-    silver(lake);
-    gold(lake);
+    Pipeline.silverCaughtUp(lake, Exchange.BINANCE);
+    Pipeline.goldDrained(lake);
     Reconciliation.Result caughtUp = reconcile(lake, lake.checkpointRoot());
     assertTrue(caughtUp.ok(), caughtUp.toString());
     assertEquals(0, caughtUp.of(Exchange.BINANCE).behind().rows());
@@ -54,7 +48,7 @@ class ReconcileLagTest {
     assertEquals(50, withoutCheckpoints.of(Exchange.BINANCE).missing());
 
     // Silver reads them; gold has not: silver's 50 new keys are behind for gold.
-    silver(lake);
+    Pipeline.silverCaughtUp(lake, Exchange.BINANCE);
     Reconciliation.Result goldLags = reconcile(lake, lake.checkpointRoot());
     assertTrue(goldLags.ok(), goldLags.toString());
     assertEquals(0, goldLags.of(Exchange.BINANCE).behind().rows());
@@ -63,7 +57,7 @@ class ReconcileLagTest {
     assertEquals(50, goldLags.gold().behind().rows());
     assertEquals(50, reconcile(lake, null).gold().missing());
 
-    gold(lake);
+    Pipeline.goldDrained(lake);
     Reconciliation.Result done = reconcile(lake, lake.checkpointRoot());
     assertTrue(done.ok(), done.toString());
     assertEquals(150, done.gold().goldRows());
@@ -72,18 +66,5 @@ class ReconcileLagTest {
 
   private static Reconciliation.Result reconcile(Lake lake, String checkpointRoot) {
     return Reconciliation.run(TestLake.spark(), lake.config(), List.of(Exchange.BINANCE), null, null, checkpointRoot);
-  }
-
-  private static void silver(Lake lake) throws Exception {
-    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
-    silver.processAllAvailable();
-    silver.stop();
-  }
-
-  private static void gold(Lake lake) throws Exception {
-    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
-    StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
-    gold.stop();
   }
 }

@@ -3,14 +3,10 @@ package io.cryptolake.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cryptolake.gold.GoldConfig;
-import io.cryptolake.gold.GoldStream;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.maintain.MaintainOptions;
 import io.cryptolake.maintain.TableMaintenance;
 import io.cryptolake.schemas.Exchange;
-import io.cryptolake.silver.SilverStream;
-import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,13 +44,8 @@ class ReconcileWindowsTest {
     }
     RawTrades.send(records);
     Pipeline.bronzeCaughtUp(lake, Exchange.BINANCE, topic, 100_000);
-    StreamingQuery silver = SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, Exchange.BINANCE));
-    silver.processAllAvailable();
-    silver.stop();
-    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
-    StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
-    gold.stop();
+    Pipeline.silverCaughtUp(lake, Exchange.BINANCE);
+    Pipeline.goldDrained(lake);
     assertTrue(reconcile(lake).ok());
 
     // Maintenance with silver's retention at nothing and every DLQ row archived: silver keeps every row, since

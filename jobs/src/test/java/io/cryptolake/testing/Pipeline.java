@@ -2,9 +2,13 @@ package io.cryptolake.testing;
 
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
+import io.cryptolake.silver.SilverStream;
+import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +26,21 @@ public final class Pipeline {
         TestLake.servers().config().kafkaBootstrap(), topic, "earliest", maxOffsetsPerTrigger, true,
         lake.stream("200ms")));
     query.processAllAvailable();
+    query.stop();
+  }
+
+  /** Runs silver for the exchange until it has read everything bronze holds now. */
+  public static void silverCaughtUp(TestLake.Lake lake, Exchange exchange) throws Exception {
+    StreamingQuery query = SilverStream.start(TestLake.spark(), lake.config(), silver(lake, exchange));
+    query.processAllAvailable();
+    query.stop();
+  }
+
+  /** Runs gold (5-minute watermark) until it has drained the silver tables. */
+  public static void goldDrained(TestLake.Lake lake) throws Exception {
+    StreamingQuery query = GoldStream.start(TestLake.spark(), lake.config(),
+        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
+    StreamingQueries.awaitDrained(query, Duration.ofMinutes(3));
     query.stop();
   }
 
