@@ -128,6 +128,7 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println("                                       make monitor runs Prometheus with the alert rules (monitoring/)");
     out.println("  make produce ARGS=--help             more trades, other rates, other faults");
     out.println("  make reconcile / make replay / make maintain / make gaps   (make help lists all)");
+    out.println("  make sql / make history              SQL on the cluster's lake; each table's snapshots and who wrote them");
     out.println("  make chaos / make bench              kill jobs and servers mid-stream, then reconcile; measure speed");
     out.println("  docs/architecture.md, docs/operations.md, docs/troubleshooting.md, docs/reliability.md,");
     out.println("  docs/benchmarks.md");
