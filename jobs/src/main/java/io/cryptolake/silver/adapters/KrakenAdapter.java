@@ -1,13 +1,13 @@
 package io.cryptolake.silver.adapters;
 
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.silver.AsciiCase;
 import org.apache.spark.sql.Column;
 
 /** Kraken v2 {@code trade}: BASE/QUOTE symbols, taker side text, RFC 3339 times. */
@@ -39,7 +39,8 @@ public final class KrakenAdapter implements ExchangeAdapter {
 
   @Override
   public Column side(Column raw) {
-    Column side = lower(raw.getField("side"));
+    // No Unicode character lower-cases to one of the ASCII letters of "buy" or "sell", so ASCII case suffices.
+    Column side = AsciiCase.lower(raw.getField("side"));
     return when(side.equalTo("buy"), lit("BUY")).when(side.equalTo("sell"), lit("SELL"));
   }
 

@@ -1,8 +1,8 @@
 package io.cryptolake.silver.adapters;
 
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.upper;
 
+import io.cryptolake.silver.AsciiCase;
 import org.apache.spark.sql.Column;
 
 /** The unified symbol form every exchange shares: upper case, letters and digits only. */
@@ -10,6 +10,6 @@ final class Symbols {
   private Symbols() {}
 
   static Column normalised(Column symbol) {
-    return upper(regexp_replace(symbol, "[^A-Za-z0-9]", ""));
+    return AsciiCase.upper(regexp_replace(symbol, "[^A-Za-z0-9]", ""));
   }
 }

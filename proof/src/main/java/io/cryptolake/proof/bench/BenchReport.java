@@ -59,6 +59,7 @@ final class BenchReport {
     ratio(md, "bronze / Kafka Connect Iceberg sink (goal 1.5)", "bronze", "connect");
     ratio(md, "silver / naive silver", "silver", "naive");
     md.append('\n');
+    phases(md);
     md.append(String.format("%n### Whole pipeline: five jobs on the local cluster, each rate held %d s%n%n",
         window.toSeconds()));
     md.append("First batch after a cold start (submit to first finished batch; goal 15 s):\n\n");
@@ -76,6 +77,21 @@ final class BenchReport {
       md.append(String.format("- %s: driver %d MiB, executor %d MiB%n", m.job(), m.driverPeakMib(), m.executorPeakMib()));
     }
     return md.toString();
+  }
+
+  /** Where each Spark stream's batches spent their time, so the next optimisation starts from numbers. */
+  private void phases(StringBuilder md) {
+    List<IngestBench.Rate> streams = ingest.values().stream().filter(r -> r.phases().batches() > 0).toList();
+    if (streams.isEmpty()) {
+      return;
+    }
+    md.append("\nMean ms per non-empty batch, by phase of Spark's query progress:\n\n| stage | batches | phases |\n"
+        + "|---|---|---|\n");
+    for (IngestBench.Rate r : streams) {
+      md.append(String.format("| %s | %d | %s |%n", r.what(), r.phases().batches(),
+          String.join(", ", r.phases().meanMillis().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+              .toList())));
+    }
   }
 
   private void ratio(StringBuilder md, String what, String numerator, String denominator) {

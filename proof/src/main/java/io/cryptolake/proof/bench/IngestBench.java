@@ -16,7 +16,10 @@ import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,7 +39,24 @@ final class IngestBench {
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(30);
 
   /** Rows per second while a stream worked (rows over the time of its non-empty batches), and its wall time. */
-  record Rate(String what, long rows, double rowsPerSecond, Duration wall) {}
+  record Rate(String what, long rows, double rowsPerSecond, Duration wall, Phases phases) {
+    Rate(String what, long rows, double rowsPerSecond, Duration wall) {
+      this(what, rows, rowsPerSecond, wall, Phases.NONE);
+    }
+  }
+
+  /** Mean milliseconds per non-empty batch of each phase Spark reports ({@code durationMs}), and the batches. */
+  record Phases(int batches, Map<String, Long> meanMillis) {
+    static final Phases NONE = new Phases(0, Map.of());
+
+    static Phases of(List<StreamingQueryProgress> nonEmpty) {
+      Map<String, Long> totals = new TreeMap<>();
+      nonEmpty.forEach(p -> p.durationMs().forEach((phase, ms) -> totals.merge(phase, ms, Long::sum)));
+      Map<String, Long> means = new TreeMap<>();
+      totals.forEach((phase, ms) -> means.put(phase, ms / Math.max(1, nonEmpty.size())));
+      return new Phases(nonEmpty.size(), means);
+    }
+  }
 
   private IngestBench() {}
 
@@ -105,13 +125,15 @@ final class IngestBench {
     Duration wall = Duration.between(start, Instant.now());
     long rows = 0;
     long busyMillis = 0;
+    List<StreamingQueryProgress> nonEmpty = new ArrayList<>();
     for (StreamingQueryProgress progress : query.recentProgress()) {
       if (progress.numInputRows() > 0) {
         rows += progress.numInputRows();
         busyMillis += progress.durationMs().get("triggerExecution");
+        nonEmpty.add(progress);
       }
     }
     query.stop();
-    return new Rate(what, rows, busyMillis == 0 ? 0 : rows * 1000.0 / busyMillis, wall);
+    return new Rate(what, rows, busyMillis == 0 ? 0 : rows * 1000.0 / busyMillis, wall, Phases.of(nonEmpty));
   }
 }
