@@ -17,7 +17,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
-import java.util.Arrays;
+import io.cryptolake.streaming.MaterializedBatch;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -37,7 +37,6 @@ import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,9 +118,7 @@ public final class GoldStream {
 
   /** The unified columns every silver table has. */
   static Column[] unifiedColumns() {
-    return Arrays.stream(new String[] {"message_id", "trade_id", "symbol", "exchange", "asset_class", "timestamp",
-        "price", "quantity", "currency", "side", "trade_conditions", "source_sequence", "ingestion_timestamp",
-        "platform_sequence", "vendor_data"}).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    return Tables.unifiedTradeColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
   private static String key(Row row) {
@@ -143,11 +140,10 @@ public final class GoldStream {
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
       String writer = BatchCommits.writer(GoldConfig.JOB_NAME, batch);
-      Dataset<Row> rows = batch
+      try (MaterializedBatch materialized = MaterializedBatch.of(batch
           .withColumn("exchange_date", to_date(col("timestamp")))
-          .withColumn("exchange_hour", hour(col("timestamp")))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
+          .withColumn("exchange_hour", hour(col("timestamp"))))) {
+        Dataset<Row> rows = materialized.rows();
         Map<String, Long> counts = countByDisposition(rows);
         long fresh = counts.getOrDefault(Disposition.NEW.name(), 0L);
         long late = counts.getOrDefault(Disposition.LATE.name(), 0L);
@@ -172,8 +168,6 @@ public final class GoldStream {
         }
         stats.publish();
         statsListener.accept(stats);
-      } finally {
-        rows.unpersist();
       }
     }
 

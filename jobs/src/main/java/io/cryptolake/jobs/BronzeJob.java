@@ -5,6 +5,7 @@ import io.cryptolake.bronze.BronzeStream;
 import io.cryptolake.cli.Check;
 import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
+import io.cryptolake.cli.KafkaServers;
 import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
@@ -27,9 +28,7 @@ public final class BronzeJob implements Callable<Integer> {
   @Option(names = "--exchange", required = true, description = "${COMPLETION-CANDIDATES} (any case).")
   Exchange exchange;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka bootstrap servers (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaServers kafka;
 
   @Option(names = "--topic", description = "Topic to read (default market.crypto.trades.<exchange>).")
   String topic;
@@ -59,9 +58,9 @@ public final class BronzeJob implements Callable<Integer> {
       throw new ConfigError("--starting-offsets: '" + startingOffsets + "' is not allowed; expected earliest, latest "
           + "or Spark's JSON of offsets per partition");
     }
-    List<Server> servers = new ArrayList<>(List.of(Server.kafka(bootstrapServers)));
+    List<Server> servers = new ArrayList<>(List.of(kafka.server()));
     servers.addAll(lake.servers());
-    BronzeConfig config = new BronzeConfig(exchange, bootstrapServers, topic == null ? exchange.defaultTopic() : topic,
+    BronzeConfig config = new BronzeConfig(exchange, kafka.bootstrapServers(), topic == null ? exchange.defaultTopic() : topic,
         startingOffsets, maxOffsetsPerTrigger, failOnDataLoss, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {

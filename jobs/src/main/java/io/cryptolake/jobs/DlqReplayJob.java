@@ -2,6 +2,7 @@ package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
 import io.cryptolake.cli.Cli;
+import io.cryptolake.cli.RegistryUrl;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -60,12 +61,12 @@ public final class DlqReplayJob implements Callable<Integer> {
     }
     ValidationConfig rules = validation.toConfig();
     LakeConfig lakeConfig = lake.toExistingLake();
-    validation.registry().require("--registry-url");
+    validation.registry().require(RegistryUrl.OPTION);
     SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
     ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
         errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
         reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
-        validation.registryUrl, validation.registryMaxWait, rules));
+        validation.registryUrl(), validation.registryMaxWait, rules));
     result.print(System.out);
     spark.stop();
     return 0;

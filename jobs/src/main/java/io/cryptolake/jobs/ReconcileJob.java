@@ -3,7 +3,7 @@ package io.cryptolake.jobs;
 import io.cryptolake.cli.Check;
 import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
-import io.cryptolake.cli.Server;
+import io.cryptolake.cli.KafkaServers;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -54,9 +54,7 @@ public final class ReconcileJob implements Callable<Integer> {
           + "--no-kafka skips it, as does a --from/--to window).")
   boolean kafka;
 
-  @Option(names = "--bootstrap-servers", defaultValue = "${env:CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-      description = "Kafka for that comparison (env CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
-  String bootstrapServers;
+  @Mixin KafkaServers kafkaServers;
 
   @Option(names = "--topic", description = "An exchange's topic when bronze reads another than "
       + "market.crypto.trades.<exchange>, e.g. binance=my.topic.")
@@ -80,7 +78,7 @@ public final class ReconcileJob implements Callable<Integer> {
     boolean withKafka = kafka && from == null && to == null;
     LakeConfig lakeConfig = lake.toExistingLake();
     if (withKafka) {
-      Server.kafka(bootstrapServers).require("--bootstrap-servers (or --no-kafka)");
+      kafkaServers.server().require(KafkaServers.OPTION + " (or --no-kafka)");
     }
     SparkSession spark = LakeSession.forJob("reconcile", lakeConfig);
     Reconciliation.Result result = Reconciliation.run(spark, lakeConfig, exchanges, from, to,
@@ -90,7 +88,7 @@ public final class ReconcileJob implements Callable<Integer> {
     if (withKafka) {
       boolean kafkaOk = true;
       for (Exchange exchange : exchanges) {
-        KafkaCheck check = KafkaCheck.run(spark, lakeConfig, exchange, bootstrapServers,
+        KafkaCheck check = KafkaCheck.run(spark, lakeConfig, exchange, kafkaServers.bootstrapServers(),
             topics.getOrDefault(exchange, exchange.defaultTopic()));
         check.print(System.out);
         kafkaOk &= check.ok();

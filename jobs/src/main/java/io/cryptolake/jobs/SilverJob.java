@@ -39,7 +39,7 @@ public final class SilverJob implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.positive("--max-files-per-trigger", maxFilesPerTrigger);
-    SilverConfig config = new SilverConfig(exchange, validation.registryUrl,
+    SilverConfig config = new SilverConfig(exchange, validation.registryUrl(),
         validation.registryMaxWait, validation.toConfig(), maxFilesPerTrigger, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
     List<Server> servers = new ArrayList<>(List.of(validation.registry()));

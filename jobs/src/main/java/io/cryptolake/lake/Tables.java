@@ -55,6 +55,11 @@ public final class Tables {
 
   public static final String DLQ = "silver_dlq_trades";
 
+  /** The unified trade's column names, in table order: what gold reads from every silver table. */
+  public static List<String> unifiedTradeColumns() {
+    return unifiedTrade().stream().map(Types.NestedField::name).toList();
+  }
+
   /** The unified trade (spec section 3), shared by silver and gold. */
   static List<Types.NestedField> unifiedTrade() {
     return List.of(
@@ -75,8 +80,12 @@ public final class Tables {
         optional(116, "vendor_data", Types.MapType.ofOptional(117, 118, Types.StringType.get(), Types.StringType.get())));
   }
 
-  /** Valid trades of one exchange, with lineage back to Kafka and bronze. */
-  public static TableDef silver(Exchange exchange) {
+  /** Every exchange's silver table has these columns, in this order: the projection that writes silver. */
+  public static List<String> silverColumnNames() {
+    return silverColumns().stream().map(Types.NestedField::name).toList();
+  }
+
+  private static List<Types.NestedField> silverColumns() {
     List<Types.NestedField> columns = new ArrayList<>(unifiedTrade());
     columns.addAll(List.of(
         optional(201, "kafka_topic", Types.StringType.get()),
@@ -85,7 +94,12 @@ public final class Tables {
         optional(204, "schema_id", Types.IntegerType.get(), "the writer schema's registry id"),
         optional(205, "bronze_ingestion_timestamp", Types.TimestampType.withZone()),
         optional(206, "validation_timestamp", Types.TimestampType.withZone())));
-    return new TableDef(silverName(exchange), new Schema(columns),
+    return columns;
+  }
+
+  /** Valid trades of one exchange, with lineage back to Kafka and bronze. */
+  public static TableDef silver(Exchange exchange) {
+    return new TableDef(silverName(exchange), new Schema(silverColumns()),
         s -> PartitionSpec.builderFor(s).day("timestamp", "trade_date").build(),
         from(writtenAt(properties("silver", 30, "timestamp"), "validation_timestamp"), bronzeName(exchange)));
   }

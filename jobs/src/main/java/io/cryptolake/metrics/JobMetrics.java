@@ -17,6 +17,7 @@ import java.util.Map;
 public final class JobMetrics {
   private static final Map<LakeMetric, Metric> METRICS = new EnumMap<>(LakeMetric.class);
   private static final Map<String, Counter> DLQ_BY_TYPE = new LinkedHashMap<>();
+  private static final Map<String, DefaultSettableGauge<Double>> PHASE_MS = new LinkedHashMap<>();
 
   static {
     for (LakeMetric m : LakeMetric.values()) {
@@ -24,6 +25,9 @@ public final class JobMetrics {
     }
     for (DlqReason.ErrorType type : DlqReason.ErrorType.values()) {
       DLQ_BY_TYPE.put(type.value(), new Counter());
+    }
+    for (String phase : BatchPhases.NAMES) {
+      PHASE_MS.put(phase, new DefaultSettableGauge<>(0.0));
     }
   }
 
@@ -53,6 +57,21 @@ public final class JobMetrics {
     counter.inc(n);
   }
 
+  /** Milliseconds the latest batch spent in one phase ({@link BatchPhases}). */
+  static void setPhase(String phase, double ms) {
+    PHASE_MS.get(phase).setValue(ms);
+  }
+
+  /** The current value of a phase's gauge. */
+  public static double phase(String phase) {
+    return PHASE_MS.get(phase).getValue();
+  }
+
+  /** The registry name of the gauge of one batch phase. */
+  public static String phaseGaugeName(String phase) {
+    return "batch_phase_ms_" + phase;
+  }
+
   /** The registry name of the DLQ counter of one error type. */
   public static String dlqCounterName(String errorType) {
     return "dlq_rows_" + errorType;
@@ -62,5 +81,6 @@ public final class JobMetrics {
   static void registerInto(MetricRegistry registry) {
     METRICS.forEach((m, metric) -> registry.register(m.metricName(), metric));
     DLQ_BY_TYPE.forEach((type, counter) -> registry.register(dlqCounterName(type), counter));
+    PHASE_MS.forEach((phase, gauge) -> registry.register(phaseGaugeName(phase), gauge));
   }
 }

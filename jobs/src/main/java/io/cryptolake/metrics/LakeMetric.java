@@ -4,7 +4,8 @@ package io.cryptolake.metrics;
  * Every metric a job publishes (spec section 7), in one place. Spark's metrics system copies a plugin's
  * metrics when the plugin registers them, so the set is fixed: a job publishes all of them, and those that do
  * not apply to it stay at zero. The DLQ count by error type comes on top, one counter per type
- * ({@link JobMetrics#dlqCounterName}).
+ * ({@link JobMetrics#dlqCounterName}), and the latest batch's time per phase, one gauge per phase
+ * ({@link JobMetrics#phaseGaugeName}).
  */
 public enum LakeMetric {
   RECORDS_IN(Kind.COUNTER, "rows read by the job's streaming queries"),
@@ -18,6 +19,7 @@ public enum LakeMetric {
   LAG_SECONDS(Kind.GAUGE, "end of the latest batch minus the newest record time in it (0 when caught up)"),
   BATCH_DURATION_MS(Kind.GAUGE, "duration of the latest micro-batch, the slowest of the job's queries"),
   TRIGGER_INTERVAL_MS(Kind.GAUGE, "the configured trigger interval"),
+  EMPTY_BATCHES(Kind.COUNTER, "micro-batches that read no rows (Spark runs them for timeouts and watermarks)"),
   ICEBERG_COMMITS(Kind.COUNTER, "Iceberg commits by the job"),
   ICEBERG_COMMIT_DURATION_MS(Kind.GAUGE, "duration of the latest Iceberg commit, retries included"),
   ICEBERG_FILES_WRITTEN(Kind.COUNTER, "data files added by the job's commits"),

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.streaming.SourceProgress;
@@ -24,9 +26,9 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   private static final Map<UUID, Latest> LATEST = new ConcurrentHashMap<>();
 
   private record Latest(long batchDurationMs, long offsetsBehind, double lagSeconds, long stateRows,
-      long stateMemoryBytes) {
+      long stateMemoryBytes, Map<String, Long> phases) {
     Latest idle() {
-      return new Latest(batchDurationMs, 0, 0, stateRows, stateMemoryBytes);
+      return new Latest(batchDurationMs, 0, 0, stateRows, stateMemoryBytes, phases);
     }
   }
 
@@ -40,9 +42,13 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
     if (progress.sink().numOutputRows() > 0) {
       JobMetrics.add(LakeMetric.RECORDS_OUT, progress.sink().numOutputRows());
     }
+    if (progress.numInputRows() == 0) {
+      JobMetrics.add(LakeMetric.EMPTY_BATCHES, 1);
+    }
     LATEST.put(progress.id(), new Latest(progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress),
         Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::numRowsTotal).sum(),
-        Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::memoryUsedBytes).sum()));
+        Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::memoryUsedBytes).sum(),
+        BatchPhases.of(progress)));
     publish();
   }
 
@@ -59,8 +65,9 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   }
 
   private static void publish() {
-    JobMetrics.set(LakeMetric.BATCH_DURATION_MS,
-        LATEST.values().stream().mapToLong(Latest::batchDurationMs).max().orElse(0));
+    Optional<Latest> slowest = LATEST.values().stream().max(Comparator.comparingLong(Latest::batchDurationMs));
+    JobMetrics.set(LakeMetric.BATCH_DURATION_MS, slowest.map(Latest::batchDurationMs).orElse(0L));
+    slowest.ifPresent(latest -> latest.phases().forEach(JobMetrics::setPhase));
     JobMetrics.set(LakeMetric.OFFSETS_BEHIND_LATEST,
         LATEST.values().stream().mapToLong(Latest::offsetsBehind).sum());
     JobMetrics.set(LakeMetric.LAG_SECONDS, LATEST.values().stream().mapToDouble(Latest::lagSeconds).max().orElse(0));

@@ -13,6 +13,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
+import io.cryptolake.streaming.MaterializedBatch;
 import io.cryptolake.validation.TradeValidator;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -26,9 +27,7 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,11 +101,9 @@ public final class SilverStream {
       String writer = BatchCommits.writer(job, bronzeBatch);
       // One task per core: every task writes its own files, so more tasks than cores only makes more files.
       Dataset<Row> batch = bronzeBatch.coalesce(bronzeBatch.sparkSession().sparkContext().defaultParallelism());
-      // The verdict is computed once and kept as plain rows for the count and the two writes. A local checkpoint
-      // keeps rows as they are; persist() would first build a compressed columnar copy (a quarter of silver's
-      // CPU in the benchmark), and no copy at all would decode and validate the batch twice.
-      Dataset<Row> validated = transform.apply(batch).localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
-      try {
+      // The verdict is computed once, for the count and both writes.
+      try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch))) {
+        Dataset<Row> validated = materialized.rows();
         SilverBatchStats stats = stats(validated, batchId);
         Table silver = catalog.load(Tables.silverName(exchange));
         Table dlq = catalog.load(Tables.DLQ);
@@ -125,15 +122,6 @@ public final class SilverStream {
         LOG.info(stats.logLine());
         stats.publish();
         statsListener.accept(stats);
-      } finally {
-        release(validated);
-      }
-    }
-
-    /** Frees a local checkpoint's blocks now, not whenever the driver's garbage collector finds its RDD. */
-    private static void release(Dataset<Row> localCheckpoint) {
-      if (localCheckpoint.queryExecution().logical() instanceof LogicalRDD rows) {
-        rows.rdd().unpersist(false);
       }
     }
 

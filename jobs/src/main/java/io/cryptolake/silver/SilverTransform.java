@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.udf;
 
+import io.cryptolake.lake.Tables;
 import io.cryptolake.silver.adapters.ExchangeAdapter;
 import io.cryptolake.validation.Decimals;
 import io.cryptolake.validation.TradeValidator;
@@ -31,6 +32,8 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code kafka_timestamp}, {@code bronze_ingestion_timestamp}.
  */
 public final class SilverTransform {
+  private static final List<String> SILVER_COLUMNS = Tables.silverColumnNames();
+
   private final ExchangeAdapter adapter;
   private final UserDefinedFunction decode;
   private final TradeValidator validator;
@@ -83,14 +86,10 @@ public final class SilverTransform {
     return validator.validate(candidates);
   }
 
-  /** The silver table's columns, for the valid rows. */
+  /** The silver table's columns (every exchange's silver table has the same), for the valid rows. */
   public static Dataset<Row> silverRows(Dataset<Row> validated) {
-    return validated.where(col(TradeValidator.IS_VALID)).select(
-        col("message_id"), col("trade_id"), col("symbol"), col("exchange"), col("asset_class"), col("timestamp"),
-        col("price"), col("quantity"), col("currency"), col("side"), col("trade_conditions"),
-        col("source_sequence"), col("ingestion_timestamp"), col("platform_sequence"), col("vendor_data"),
-        col("kafka_topic"), col("kafka_partition"), col("kafka_offset"), col("schema_id"),
-        col("bronze_ingestion_timestamp"), col("validation_timestamp"));
+    return validated.where(col(TradeValidator.IS_VALID))
+        .select(SILVER_COLUMNS.stream().map(name -> col(name)).toArray(Column[]::new));
   }
 
   /** The DLQ table's columns, for the invalid rows. */

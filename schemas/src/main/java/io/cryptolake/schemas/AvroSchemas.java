@@ -5,11 +5,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
 
-/** Loads the .avsc contracts shipped in this module. */
+/**
+ * Loads the .avsc contracts shipped in this module: the exchanges' raw trades. The unified trade of silver and
+ * gold is defined once, as the lake's table schema ({@code io.cryptolake.lake.Tables}).
+ */
 public final class AvroSchemas {
-  /** The unified trade of silver and gold (spec section 3). */
-  public static final Schema UNIFIED_TRADE = load("avro/unified_trade.avsc");
-
   private AvroSchemas() {}
 
   public static Schema load(String resource) {

@@ -62,6 +62,7 @@ class MonitoringConfigTest {
         .map(m -> "cryptolake_" + m.metricName() + (m.kind() == LakeMetric.Kind.COUNTER ? "_total" : ""))
         .collect(Collectors.toCollection(TreeSet::new));
     names.add("cryptolake_dlq_rows_total");
+    names.add("cryptolake_batch_phase_ms");
     return names;
   }
 

@@ -1,18 +1,16 @@
 package io.cryptolake.jobs.options;
 
 import io.cryptolake.cli.Check;
+import io.cryptolake.cli.RegistryUrl;
 import io.cryptolake.cli.Server;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Rule settings and the registry, shared by the silver jobs and the DLQ replay. */
 public final class ValidationOptions {
-  @Option(names = "--registry-url",
-      defaultValue = "${env:CRYPTOLAKE_REGISTRY_URL:-http://127.0.0.1:8085/apis/ccompat/v7}",
-      description = "Base URL of the Confluent-compatible Schema Registry API (env CRYPTOLAKE_REGISTRY_URL; "
-          + "default ${DEFAULT-VALUE}).")
-  public String registryUrl;
+  @Mixin RegistryUrl registry;
 
   @Option(names = "--registry-max-wait", defaultValue = "${env:CRYPTOLAKE_REGISTRY_MAX_WAIT:-60s}",
       description = "How long to retry an unreachable registry before failing the batch, which is then retried "
@@ -31,7 +29,11 @@ public final class ValidationOptions {
 
   /** The registry the rules decode with; its URL is checked here, whether it answers when it is used. */
   public Server registry() {
-    return Server.http("the Schema Registry", "--registry-url", registryUrl);
+    return registry.server();
+  }
+
+  public String registryUrl() {
+    return registry.url();
   }
 
   public ValidationConfig toConfig() {

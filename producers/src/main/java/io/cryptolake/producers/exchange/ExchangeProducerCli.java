@@ -80,14 +80,14 @@ public final class ExchangeProducerCli implements Callable<Integer> {
         .withEndpoint(uri == null ? feed.defaultEndpoint() : uri)
         .withSymbols(symbols == null || symbols.isEmpty() ? feed.defaultSymbols() : symbols)
         .withTimeouts(silenceTimeout, Duration.ofMillis(500), maxBackoff);
-    TradeTopicWriter.ensureTopic(kafka.bootstrapServers, topicName, partitions);
-    int schemaId = new SchemaRegistryClient(kafka.registryUrl).register(topicName + "-value", ex.rawSchema());
+    TradeTopicWriter.ensureTopic(kafka.bootstrapServers(), topicName, partitions);
+    int schemaId = new SchemaRegistryClient(kafka.registryUrl()).register(topicName + "-value", ex.rawSchema());
     ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "feed-stats");
       t.setDaemon(true);
       return t;
     });
-    try (TradeTopicWriter writer = new TradeTopicWriter(kafka.bootstrapServers)) {
+    try (TradeTopicWriter writer = new TradeTopicWriter(kafka.bootstrapServers())) {
       FeedClient client = new FeedClient(feed, config, writer, schemaId);
       // SIGTERM: stop reading, and hold the JVM until every trade read so far is flushed to Kafka.
       CountDownLatch flushed = new CountDownLatch(1);

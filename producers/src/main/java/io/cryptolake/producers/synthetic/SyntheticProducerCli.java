@@ -99,7 +99,7 @@ public final class SyntheticProducerCli implements Callable<Integer> {
     fractions.putAll(faults);
     Map<Exchange, List<String>> symbolMap = new EnumMap<>(Exchange.class);
     symbols.forEach((e, list) -> symbolMap.put(e, Arrays.asList(list.split(","))));
-    SyntheticConfig config = new SyntheticConfig(kafka.bootstrapServers, kafka.registryUrl, exchanges, topics, symbolMap, count, duration, rate,
+    SyntheticConfig config = new SyntheticConfig(kafka.bootstrapServers(), kafka.registryUrl(), exchanges, topics, symbolMap, count, duration, rate,
         partitions, fractions, duplicateRate, outOfOrderRate, seed == null ? Instant.now().toEpochMilli() : seed,
         manifest, spreadOver);
     Manifest result = new SyntheticProducer(config).run();

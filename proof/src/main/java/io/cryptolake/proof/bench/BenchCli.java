@@ -77,6 +77,12 @@ public final class BenchCli implements Callable<Integer> {
   }
 
   private void ingest(LocalServersConfig servers, BenchReport report) throws Exception {
+    boolean silver = stages.contains(Stage.SILVER);
+    boolean naive = stages.contains(Stage.NAIVE);
+    boolean lakeStages = stages.contains(Stage.BRONZE) || stages.contains(Stage.CONNECT) || silver || naive;
+    if (!lakeStages && !stages.contains(Stage.KAFKA)) {
+      return;
+    }
     String topic = "bench.binance";
     Instant start = Instant.now();
     new SyntheticProducer(SyntheticConfig.defaults(servers.kafkaBootstrap(), servers.registryUrl())
@@ -86,9 +92,7 @@ public final class BenchCli implements Callable<Integer> {
     if (stages.contains(Stage.KAFKA)) {
       report.add("kafka", IngestBench.kafkaConsumer(servers.kafkaBootstrap(), topic, trades));
     }
-    boolean silver = stages.contains(Stage.SILVER);
-    boolean naive = stages.contains(Stage.NAIVE);
-    if (!stages.contains(Stage.BRONZE) && !stages.contains(Stage.CONNECT) && !silver && !naive) {
+    if (!lakeStages) {
       return;
     }
 

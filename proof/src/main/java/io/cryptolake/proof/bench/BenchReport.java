@@ -1,5 +1,6 @@
 package io.cryptolake.proof.bench;
 
+import io.cryptolake.metrics.BatchPhases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,11 +73,24 @@ final class BenchReport {
           r.drain() == null ? "not in 20 min" : String.valueOf(r.drain().toSeconds()), r.latency() == null ? "-"
               : String.format("%.1f / %.1f / %.1f", r.latency().p50(), r.latency().p95(), r.latency().p99())));
     }
+    breakdown(md);
     md.append("\nPeak JVM heap per job (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g):\n\n");
     for (PipelineBench.Memory m : memory) {
       md.append(String.format("- %s: driver %d MiB, executor %d MiB%n", m.job(), m.driverPeakMib(), m.executorPeakMib()));
     }
     return md.toString();
+  }
+
+  /** Per rate and job: the empty batches of the window and the median of each phase of the sampled batches. */
+  private void breakdown(StringBuilder md) {
+    for (PipelineBench.RateResult r : rates) {
+      md.append(String.format("%nWhere the batches' time went at %,.0f/s (median ms of the latest batch, sampled every "
+          + "5 s; `cryptolake_batch_phase_ms`):%n%n| job | empty batches | %s |%n|---|---|%s%n", r.rate(),
+          String.join(" | ", BatchPhases.NAMES), "---|".repeat(BatchPhases.NAMES.size())));
+      r.breakdown().forEach((job, b) -> md.append(String.format("| %s | %.0f | %s |%n", job, b.emptyBatches(),
+          String.join(" | ", BatchPhases.NAMES.stream()
+              .map(phase -> String.format("%,.0f", b.p50PhaseMs().getOrDefault(phase, 0.0))).toList()))));
+    }
   }
 
   /** Where each Spark stream's batches spent their time, so the next optimisation starts from numbers. */

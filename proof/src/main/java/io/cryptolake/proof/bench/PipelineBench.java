@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cryptolake.gold.GoldLatency;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.metrics.BatchPhases;
+import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.proof.LocalCluster;
@@ -30,7 +32,10 @@ final class PipelineBench {
 
   /** One rate held for a window: whether every job kept up, and how it looked. */
   record RateResult(double rate, double achievedRate, Duration window, boolean sustained, Map<String, Double> p90BatchMs,
-      double maxBronzeBehind, Duration drain, GoldLatency.Percentiles latency) {}
+      double maxBronzeBehind, Duration drain, GoldLatency.Percentiles latency, Map<String, Breakdown> breakdown) {}
+
+  /** A job's batches in a window: empty batches run, and the median milliseconds of each phase. */
+  record Breakdown(double emptyBatches, Map<String, Double> p50PhaseMs) {}
 
   /** A job's peak JVM heap, driver and executor, in MiB (Spark's peakMemoryMetrics.JVMHeapMemory). */
   record Memory(String job, long driverPeakMib, long executorPeakMib) {}
@@ -69,6 +74,9 @@ final class PipelineBench {
     Instant from = Instant.now();
     CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run().totalSent());
     Map<String, List<Double>> batchMs = new HashMap<>();
+    Map<String, Map<String, List<Double>>> phaseMs = new HashMap<>();
+    Map<String, Double> emptyAtStart = new HashMap<>();
+    jobs.forEach(job -> emptyAtStart.put(job, cluster.metrics(job).getOrDefault("empty_batches", 0.0)));
     double maxBehind = 0;
     double lastBehind = 0;
     while (!sent.isDone()) {
@@ -77,6 +85,10 @@ final class PipelineBench {
       for (String job : jobs) {
         Map<String, Double> m = cluster.metrics(job);
         batchMs.computeIfAbsent(job, j -> new ArrayList<>()).add(m.getOrDefault("batch_duration_ms", 0.0));
+        for (String phase : BatchPhases.NAMES) {
+          phaseMs.computeIfAbsent(job, j -> new LinkedHashMap<>()).computeIfAbsent(phase, f -> new ArrayList<>())
+              .add(m.getOrDefault(JobMetrics.phaseGaugeName(phase), 0.0));
+        }
         lastBehind += job.startsWith("bronze-") ? m.getOrDefault("offsets_behind_latest", 0.0) : 0;
       }
       maxBehind = Math.max(maxBehind, lastBehind);
@@ -85,10 +97,15 @@ final class PipelineBench {
     Instant to = Instant.now();
     double achieved = total * 1000.0 / Duration.between(from, to).toMillis();
     Map<String, Double> p90 = new LinkedHashMap<>();
+    Map<String, Breakdown> breakdown = new LinkedHashMap<>();
     boolean sustained = true;
     for (String job : jobs) {
+      Map<String, Double> p50 = new LinkedHashMap<>();
+      phaseMs.getOrDefault(job, Map.of()).forEach((phase, values) -> p50.put(phase, percentile(values, 0.5)));
+      breakdown.put(job, new Breakdown(
+          cluster.metrics(job).getOrDefault("empty_batches", 0.0) - emptyAtStart.get(job), p50));
       double trigger = cluster.metrics(job).getOrDefault("trigger_interval_ms", 2000.0);
-      double value = p90(batchMs.getOrDefault(job, List.of()));
+      double value = percentile(batchMs.getOrDefault(job, List.of()), 0.9);
       p90.put(job, value);
       sustained &= value <= trigger;
     }
@@ -104,7 +121,7 @@ final class PipelineBench {
       sustained = false;
     }
     GoldLatency.Percentiles latency = measureLatency ? GoldLatency.fromTradeTime(spark, lake, from, to) : null;
-    return new RateResult(rate, achieved, window, sustained, p90, maxBehind, drain, latency);
+    return new RateResult(rate, achieved, window, sustained, p90, maxBehind, drain, latency, breakdown);
   }
 
   List<Memory> peakMemory() {
@@ -129,11 +146,11 @@ final class PipelineBench {
     return memory;
   }
 
-  private static double p90(List<Double> values) {
+  private static double percentile(List<Double> values, double fraction) {
     if (values.isEmpty()) {
       return 0;
     }
     List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(sorted.size() * 0.9) - 1));
+    return sorted.get((int) Math.max(0, Math.min(sorted.size() - 1, Math.ceil(sorted.size() * fraction) - 1)));
   }
 }
