@@ -12,6 +12,7 @@ import io.cryptolake.replay.ReplayOptions;
 import io.cryptolake.replay.ReplayResult;
 import io.cryptolake.schemas.DlqReason;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.LocalDate;
 import java.util.List;
@@ -62,13 +63,17 @@ public final class DlqReplayJob implements Callable<Integer> {
     ValidationConfig rules = validation.toConfig();
     LakeConfig lakeConfig = lake.toExistingLake();
     validation.registry().require(RegistryUrl.OPTION);
-    SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
-    ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
-        errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
-        reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
-        validation.registryUrl(), validation.registryMaxWait, rules));
-    result.print(System.out);
-    spark.stop();
+    // Two replays at once would both select the same DLQ rows and both append them to silver: one at a time.
+    try (CheckpointLease lock = dryRun ? null : CheckpointLease.acquire(DlqReplay.lockDirectory(lakeConfig),
+        LakeSession.hadoopConfiguration(lakeConfig), "dlq-replay", () -> System.exit(1))) {
+      SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
+      ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
+          errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
+          reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
+          validation.registryUrl(), validation.registryMaxWait, rules));
+      result.print(System.out);
+      spark.stop();
+    }
     return 0;
   }
 

@@ -35,6 +35,14 @@ public final class DlqReplay {
 
   private DlqReplay() {}
 
+  /**
+   * Where the lease that lets one replay run at a time lives: beside the lake's tables, so every host that can
+   * replay sees it, and outside every table's location, so orphan-file clean-up never takes it.
+   */
+  public static String lockDirectory(LakeConfig lake) {
+    return lake.warehouse() + "/_cryptolake/dlq-replay";
+  }
+
   public static ReplayResult run(SparkSession spark, LakeConfig lake, ReplayOptions options) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.require(Tables.DLQ);

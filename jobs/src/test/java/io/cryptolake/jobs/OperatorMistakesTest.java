@@ -12,7 +12,9 @@ import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.producers.exchange.ExchangeProducerCli;
 import io.cryptolake.producers.synthetic.SyntheticProducerCli;
+import io.cryptolake.replay.DlqReplay;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.testing.TestLake;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -131,6 +133,29 @@ class OperatorMistakesTest {
     for (TableDef def : Tables.all(List.of(Exchange.values()))) {
       assertFalse(catalog.exists(def.name()), def.name() + " was created by a command that only reads");
     }
+  }
+
+  /** Issue 13.4: a second DLQ replay while one runs stops before it reads a row; the first one's end frees it. */
+  @Test
+  void aSecondReplayIsRefusedWhileOneRuns() throws Exception {
+    Path dir = Files.createTempDirectory("replay-lock");
+    LakeConfig config = LakeConfig.local(dir).withCatalogName("replay_lock");
+    LakeSession.attach(TestLake.spark(), config);
+    LakeCatalog catalog = new LakeCatalog(TestLake.spark(), config);
+    Tables.all(List.of(Exchange.values())).forEach(catalog::ensure);
+    String[] args = {"--catalog", "replay_lock", "--catalog-uri", config.catalogUri(), "--warehouse",
+        config.warehouse(), "--registry-url", TestLake.servers().config().registryUrl()};
+
+    // (A replay that runs stops the JVM's Spark session at its end, which this suite shares: only the refusal runs.)
+    try (CheckpointLease running = CheckpointLease.acquire(DlqReplay.lockDirectory(config),
+        LakeSession.hadoopConfiguration(config), "dlq-replay", () -> {})) {
+      Outcome second = run(new DlqReplayJob(), args);
+      assertEquals(2, second.status(), second.err());
+      assertOneLine(second.err(), "already running", "dlq-replay", "pid " + ProcessHandle.current().pid());
+    }
+    // Closed, the lock is free at once for the next replay.
+    CheckpointLease.acquire(DlqReplay.lockDirectory(config), LakeSession.hadoopConfiguration(config), "dlq-replay",
+        () -> {}).close();
   }
 
   private static String[] concat(String[] a, String[] b) {
