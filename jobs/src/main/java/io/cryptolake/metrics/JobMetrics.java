@@ -62,11 +62,6 @@ public final class JobMetrics {
     PHASE_MS.get(phase).setValue(ms);
   }
 
-  /** The current value of a phase's gauge. */
-  public static double phase(String phase) {
-    return PHASE_MS.get(phase).getValue();
-  }
-
   /** The registry name of the gauge of one batch phase. */
   public static String phaseGaugeName(String phase) {
     return "batch_phase_ms_" + phase;
