@@ -8,6 +8,7 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,7 +18,8 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 /**
  * Kafka to the exchange's bronze table, value bytes untouched, with the Kafka metadata. Exactly once: the
  * checkpoint holds the offsets of each micro-batch and Iceberg's streaming commit records the batch id, so
- * a batch replayed after a crash is not appended twice.
+ * a batch replayed after a crash is not appended twice. With an empty checkpoint it starts after the offsets
+ * its table already holds ({@link BronzeResume}).
  */
 public final class BronzeStream {
   private BronzeStream() {}
@@ -25,11 +27,13 @@ public final class BronzeStream {
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, BronzeConfig config) {
     new LakeCatalog(spark, lake).ensure(Tables.bronze(config.exchange()));
     BronzeBatchLog.install(spark, config.jobName());
+    String checkpoint = config.stream().checkpointFor(config.jobName());
     Dataset<Row> kafka = spark.readStream()
         .format("kafka")
         .option("kafka.bootstrap.servers", config.bootstrapServers())
         .option("subscribe", config.topic())
-        .option("startingOffsets", config.startingOffsets())
+        .option("startingOffsets", EmptyCheckpoint.isEmpty(spark, checkpoint)
+            ? BronzeResume.startingOffsets(spark, lake, config) : config.startingOffsets())
         .option("maxOffsetsPerTrigger", config.maxOffsetsPerTrigger())
         // A gap of deleted offsets (retention ran ahead of us) stops the query with the offsets named.
         .option("failOnDataLoss", config.failOnDataLoss())
@@ -40,7 +44,7 @@ public final class BronzeStream {
           .outputMode("append")
           .queryName(config.jobName())
           .trigger(config.stream().trigger())
-          .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
+          .option("checkpointLocation", checkpoint)
           .option("fanout-enabled", "true")
           .toTable(lake.qualified(Tables.bronzeName(config.exchange())));
     } catch (TimeoutException e) {

@@ -17,6 +17,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,15 @@ public final class GoldStream {
   private static final String NO_DATA_BATCHES = "spark.sql.streaming.noDataMicroBatches.enabled";
 
   private GoldStream() {}
+
+  /**
+   * What the job writes, for {@link EmptyCheckpoint}: gold, then the bars (a pure function of gold, rebuilt
+   * by the bars query from gold's new rows). The gaps tables keep their history.
+   */
+  public static List<EmptyCheckpoint.Output> outputs(LakeConfig lake) {
+    return List.of(EmptyCheckpoint.Output.whole(lake.qualified(Tables.GOLD)),
+        EmptyCheckpoint.Output.whole(lake.qualified(Tables.OHLCV_1M)));
+  }
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config) {
     return start(spark, lake, config, stats -> {});
@@ -152,7 +162,7 @@ public final class GoldStream {
         Table gold = catalog.load(Tables.GOLD);
         if (fresh > 0) {
           BatchCommits.appendOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
-              CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)));
+              CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)), true);
         }
         long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
         GoldBatchStats stats = new GoldBatchStats(batchId, fresh + late + duplicates, fresh, duplicates, late,

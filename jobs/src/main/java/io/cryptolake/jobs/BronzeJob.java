@@ -13,6 +13,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.CheckpointLease;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,6 +66,7 @@ public final class BronzeJob implements Callable<Integer> {
     LakeConfig lakeConfig = lake.toConfig();
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
       SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
+      EmptyCheckpoint.clearIfFromScratch(spark, config.jobName(), config.stream());
       return JobRunner.superviseStreaming(config.jobName(), spark, servers,
           List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
     }

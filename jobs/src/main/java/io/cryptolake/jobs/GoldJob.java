@@ -11,6 +11,7 @@ import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.streaming.CheckpointLease;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -74,6 +75,7 @@ public final class GoldJob implements Callable<Integer> {
 
   private int run(GoldConfig config, LakeConfig lakeConfig) {
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
+    EmptyCheckpoint.requireResumable(spark, GoldConfig.JOB_NAME, config.stream(), GoldStream.outputs(lakeConfig));
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
       return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, lake.servers(), ohlcv
           ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))

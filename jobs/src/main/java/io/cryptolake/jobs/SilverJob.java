@@ -12,6 +12,7 @@ import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
 import io.cryptolake.streaming.CheckpointLease;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +47,7 @@ public final class SilverJob implements Callable<Integer> {
     servers.addAll(lake.servers());
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
       SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
+      EmptyCheckpoint.requireResumable(spark, config.jobName(), config.stream(), SilverStream.outputs(lakeConfig, exchange));
       return JobRunner.superviseStreaming(config.jobName(), spark, servers,
           List.of(() -> SilverStream.start(spark, lakeConfig, config)));
     }

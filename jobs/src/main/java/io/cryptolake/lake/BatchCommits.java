@@ -46,10 +46,22 @@ public final class BatchCommits {
    */
   public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
       long batchId, Map<String, String> summary) throws Exception {
+    return appendOnce(rows, qualifiedTable, table, writer, batchId, summary, false);
+  }
+
+  /**
+   * As above; {@code clustered} says the rows come sorted by the table's partition columns within each task, so
+   * Iceberg may write one partition's file at a time. The default fanout writer keeps a Parquet writer (about
+   * 1 MB of buffers per column) open for every partition a task meets: a catch-up batch across hundreds of
+   * gold hours ran a 1 GB executor out of heap.
+   */
+  public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
+      long batchId, Map<String, String> summary, boolean clustered) throws Exception {
     if (alreadyCommitted(table, writer, batchId)) {
       return false;
     }
     var write = rows.writeTo(qualifiedTable)
+        .option("fanout-enabled", String.valueOf(!clustered))
         .option("snapshot-property." + CommitMarkers.WRITER, writer)
         .option("snapshot-property." + CommitMarkers.BATCH_ID, String.valueOf(batchId));
     for (Map.Entry<String, String> e : summary.entrySet()) {

@@ -13,6 +13,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
+import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
 import io.cryptolake.validation.TradeValidator;
 import java.sql.Timestamp;
@@ -44,6 +45,12 @@ public final class SilverStream {
   /** Called after the silver write of a batch, before the DLQ write. Tests use it to crash there. */
   public interface BetweenWrites {
     void afterSilverWrite(long batchId);
+  }
+
+  /** What the job writes, for {@link EmptyCheckpoint}: its silver table, then its exchange's DLQ rows. */
+  public static List<EmptyCheckpoint.Output> outputs(LakeConfig lake, Exchange exchange) {
+    return List.of(EmptyCheckpoint.Output.whole(lake.qualified(Tables.silverName(exchange))),
+        new EmptyCheckpoint.Output(lake.qualified(Tables.DLQ), "bronze_source = '" + Tables.bronzeName(exchange) + "'"));
   }
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, SilverConfig config) {

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +28,31 @@ public final class GracefulShutdown {
   public static void install(SparkSession spark, Duration batchGrace, Runnable beforeStop) {
     // Hadoop abandons a hook after 30 s by default and runs Spark's, which stops the SparkContext under a
     // batch still running (RejectedExecutionException): give this hook the whole grace, plus the stops.
-    ShutdownHookManager.get().addShutdownHook(() -> {
+    ShutdownHookManager.get().addShutdownHook(hook(spark, batchGrace, beforeStop), PRIORITY,
+        batchGrace.plus(STOP_TIME).toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * The hook's work. The session's query manager is taken now, on the caller's thread: created lazily in the
+   * hook (a SIGTERM before the first query started), it would load the query listeners through the hook
+   * thread's class loader, which under spark-submit does not see the jobs jar (ClassNotFoundException).
+   */
+  static Runnable hook(SparkSession spark, Duration batchGrace, Runnable beforeStop) {
+    StreamingQueryManager queries = spark.streams();
+    return () -> {
       beforeStop.run();
-      stopAll(spark, batchGrace);
-    }, PRIORITY, batchGrace.plus(STOP_TIME).toSeconds(), TimeUnit.SECONDS);
+      stopAll(queries, batchGrace);
+    };
   }
 
   /** Lets the queries' running batches finish (for up to {@code batchGrace} in all), then stops the queries. */
   public static void stopAll(SparkSession spark, Duration batchGrace) {
+    stopAll(spark.streams(), batchGrace);
+  }
+
+  private static void stopAll(StreamingQueryManager queries, Duration batchGrace) {
     long deadline = System.nanoTime() + batchGrace.toNanos();
-    for (StreamingQuery query : spark.streams().active()) {
+    for (StreamingQuery query : queries.active()) {
       LOG.info("stopping query {} after its current batch", query.name());
       while (query.isActive() && query.status().isTriggerActive() && System.nanoTime() < deadline) {
         try {

@@ -6,10 +6,18 @@ import java.time.Duration;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * How a streaming job runs: where its checkpoints live ({@code <checkpointRoot>/<job-name>/}) and how often
- * a micro-batch starts.
+ * How a streaming job runs: where its checkpoints live ({@code <checkpointRoot>/<job-name>/}), how often a
+ * micro-batch starts, and whether an empty checkpoint may rebuild the job's tables ({@link EmptyCheckpoint}).
  */
-public record StreamConfig(String checkpointRoot, Duration triggerInterval) {
+public record StreamConfig(String checkpointRoot, Duration triggerInterval, boolean fromScratch) {
+  public StreamConfig(String checkpointRoot, Duration triggerInterval) {
+    this(checkpointRoot, triggerInterval, false);
+  }
+
+  public StreamConfig withFromScratch() {
+    return new StreamConfig(checkpointRoot, triggerInterval, true);
+  }
+
   /** The processing-time trigger of the job's queries; also published as its trigger_interval_ms. */
   public Trigger trigger() {
     JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, triggerInterval.toMillis());

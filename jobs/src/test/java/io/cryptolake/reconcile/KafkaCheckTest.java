@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.bronze.KafkaOffsets;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.testing.RawTrades;

@@ -17,11 +17,17 @@ public final class StreamOptions {
       description = "Micro-batch interval, e.g. 500ms, 2s, 1m (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
   Duration triggerInterval;
 
+  @Option(names = "--from-scratch",
+      description = "Rebuild: empty the job's checkpoint and its tables (bronze: its topic's rows), then read the "
+          + "whole source again; what the source no longer holds is gone. Needed to start silver or gold on an "
+          + "empty checkpoint over tables that hold rows (bronze resumes after its table's offsets instead).")
+  boolean fromScratch;
+
   /** Checked before the job starts: a mistake here must not become a restart loop. */
   public StreamConfig toConfig() {
     Check.positive("--trigger-interval", triggerInterval);
     Check.writableDirectory("--checkpoint-root", checkpointRoot);
-    return new StreamConfig(uri(checkpointRoot), triggerInterval);
+    return new StreamConfig(uri(checkpointRoot), triggerInterval, fromScratch);
   }
 
   /** A checkpoint root as a URI: s3a:// and file: as given, a local path made absolute. */

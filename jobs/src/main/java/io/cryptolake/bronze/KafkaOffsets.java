@@ -1,4 +1,4 @@
-package io.cryptolake.reconcile;
+package io.cryptolake.bronze;
 
 import java.util.HashMap;
 import java.util.List;
