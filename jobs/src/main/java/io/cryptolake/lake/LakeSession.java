@@ -40,6 +40,10 @@ public final class LakeSession {
     // Micro-batches are small: a handful of shuffle partitions beats Spark's default of 200.
     conf.put("spark.sql.shuffle.partitions", "4");
     conf.put("spark.sql.streaming.stopTimeout", "60s");
+    // A batch that is only slow must not fail and start over: a catch-up MERGE of late rows reading hundreds of
+    // gold hours on a loaded 2-core cluster took longer than Spark's 300 s to build its broadcast side (soak).
+    // Slowness is the batch-duration alert's business.
+    conf.put("spark.sql.broadcastTimeout", "3600");
     // Metrics (docs/operations.md): the product's own through a plugin, query progress through a listener,
     // Spark's streaming metrics, all on the driver UI's Prometheus endpoint /metrics/prometheus.
     conf.put("spark.plugins", LakeMetricsPlugin.class.getName());

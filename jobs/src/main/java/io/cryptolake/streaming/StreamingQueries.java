@@ -1,54 +1,43 @@
 package io.cryptolake.streaming;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.StreamingQueryException;
-import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /** Waiting for a query to finish what its sources hold, for runs that stop once caught up. */
 public final class StreamingQueries {
-  private static final Duration IDLE = Duration.ofSeconds(5);
-  /** The first batch after a restart can come up empty although data waits; one empty batch proves nothing. */
-  private static final int EMPTY_BATCHES = 3;
-
   private StreamingQueries() {}
 
   /**
-   * Returns once three batches in a row, seen after this call, read no input (the sources are drained), or
-   * once the query has run a batch and then none for a few seconds (nothing left to do, not even finalising). Spark's processAllAvailable
-   * cannot be used for queries with processing-time state timeouts: they run a batch on every trigger and
-   * never report "no new data".
+   * Spark's processAllAvailable with a deadline: returns once the query has processed and committed what its
+   * sources held. Usable for gold too now that it runs no batch without data (with no-data batches and
+   * processing-time state timeouts, a query runs a batch on every trigger and never reports "no new data";
+   * this used to wait for several idle seconds instead, on every call). Stop the query after a timeout.
    */
   public static void awaitDrained(StreamingQuery query, Duration timeout) throws TimeoutException {
-    long seenBatch = batchId(query.lastProgress());
-    int emptyInARow = 0;
-    long lastChange = System.nanoTime();
-    long deadline = lastChange + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (query.exception().isDefined()) {
-        StreamingQueryException failure = query.exception().get();
-        throw new IllegalStateException(query.name() + " failed while catching up", failure);
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        query.processAllAvailable();
+        drained.complete(null);
+      } catch (Exception e) { // a StreamingQueryException too, which Scala does not declare
+        drained.completeExceptionally(e);
       }
-      StreamingQueryProgress progress = query.lastProgress();
-      if (batchId(progress) != seenBatch) {
-        seenBatch = batchId(progress);
-        lastChange = System.nanoTime();
-        emptyInARow = progress.numInputRows() == 0 ? emptyInARow + 1 : 0;
-        if (emptyInARow >= EMPTY_BATCHES) {
-          return;
-        }
-      } else if (progress != null && System.nanoTime() - lastChange > IDLE.toNanos()
-          && !query.status().isTriggerActive()) {
-        return;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }, "await-drained-" + query.name());
+    waiter.setDaemon(true);
+    waiter.start();
+    try {
+      drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TimeoutException(query.name() + " did not catch up within " + timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(query.name() + " failed while catching up", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while " + query.name() + " caught up", e);
     }
-    throw new TimeoutException(query.name() + " did not catch up within " + timeout);
-  }
-
-  private static long batchId(StreamingQueryProgress progress) {
-    return progress == null ? -1 : progress.batchId();
   }
 }
