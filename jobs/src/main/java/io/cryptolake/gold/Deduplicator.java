@@ -12,7 +12,7 @@ import org.apache.spark.sql.streaming.GroupState;
 /**
  * Streaming de-duplication on (exchange, symbol, trade_id) that never drops a row unnoticed. The state of a
  * key is its trade time, kept until the event-time watermark has passed it, so state is bounded by the
- * watermark delay. Every row leaves with a {@link Disposition}: NEW and LATE rows go to gold, DUPLICATE rows
+ * watermark delay; a key already older than the watermark (LATE) never enters it. Every row leaves with a {@link Disposition}: NEW and LATE rows go to gold, DUPLICATE rows
  * are counted. Unlike Spark's own de-duplication, rows older than the watermark are not dropped: they come
  * out as LATE.
  *
@@ -41,15 +41,21 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
     }
     long watermark = state.getCurrentWatermarkMs();
     List<Row> out = new ArrayList<>();
+    boolean seen = state.exists();
     while (rows.hasNext()) {
       Row row = rows.next();
       Disposition disposition;
-      if (state.exists()) {
+      if (seen) {
         disposition = Disposition.DUPLICATE;
       } else {
         long tradeTime = ((Timestamp) row.get(timestampIndex)).getTime();
         disposition = tradeTime < watermark ? Disposition.LATE : Disposition.NEW;
-        state.update(tradeTime);
+        // A late key stays out of the state: the late rows' MERGE checks gold itself, and state kept for a key
+        // the watermark has passed would wait for the next batch with data to leave (gold runs no empty ones).
+        if (disposition == Disposition.NEW) {
+          state.update(tradeTime);
+        }
+        seen = true;
       }
       out.add(withDisposition(row, disposition));
     }

@@ -23,6 +23,7 @@ public final class JobMetrics {
     for (LakeMetric m : LakeMetric.values()) {
       METRICS.put(m, m.kind() == LakeMetric.Kind.COUNTER ? new Counter() : new DefaultSettableGauge<>(0.0));
     }
+    METRICS.put(LakeMetric.QUERIES_WITH_DATA, new QueriesWithData());
     for (DlqReason.ErrorType type : DlqReason.ErrorType.values()) {
       DLQ_BY_TYPE.put(type.value(), new Counter());
     }

@@ -16,6 +16,8 @@ public enum LakeMetric {
   DUPLICATES_REMOVED(Kind.COUNTER, "gold: rows dropped as duplicates of a key already seen"),
   LATE_ROWS(Kind.COUNTER, "gold: rows later than the de-duplication watermark"),
   OFFSETS_BEHIND_LATEST(Kind.GAUGE, "bronze: Kafka offsets not read yet, summed over partitions"),
+  QUERIES_WITH_DATA(Kind.GAUGE, "streaming queries with a batch of data running or waiting; 0 when the job has read "
+      + "everything its sources had at their latest trigger"),
   LAG_SECONDS(Kind.GAUGE, "end of the latest batch minus the newest record time in it (0 when caught up)"),
   BATCH_DURATION_MS(Kind.GAUGE, "duration of the latest micro-batch, the slowest of the job's queries"),
   TRIGGER_INTERVAL_MS(Kind.GAUGE, "the configured trigger interval"),

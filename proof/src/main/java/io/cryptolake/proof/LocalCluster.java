@@ -191,7 +191,9 @@ public final class LocalCluster {
 
   /**
    * Waits until the jobs are caught up: every one answers and has read rows, bronze has nothing left in Kafka,
-   * and no job's input count moves over three polls 10 s apart (five triggers). Throws after {@code timeout}.
+   * no query has a batch of data running or waiting (a long catch-up batch of the bars moves no count while
+   * it runs), and no job's input count moves over three polls 10 s apart (five triggers). Throws after
+   * {@code timeout}.
    */
   public void awaitCaughtUp(List<String> jobs, Duration timeout) {
     Map<String, Double> previous = null;
@@ -209,7 +211,8 @@ public final class LocalCluster {
         Map<String, Double> metrics = metrics(job);
         Double in = metrics.get("records_in");
         // A job that has read nothing yet may be inside its first, long batch: not caught up.
-        ready &= in != null && in > 0 && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0;
+        ready &= in != null && in > 0 && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0
+            && metrics.getOrDefault("queries_with_data", 0.0) == 0;
         inputs.put(job, in);
       }
       still = ready && inputs.equals(previous) ? still + 1 : 0;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /** What a soak saw, day by day, and the verdict on each guarantee; as Markdown for docs/reliability.md. */
 public record SoakReport(SoakConfig config, long recordsSent, Duration sendTime, List<Day> days, Day settled,
-    List<Integer> maintenanceExits, Project.Result gaps, Project.Result reconcile, Set<String> runningAtEnd,
+    List<Project.Result> maintenance, Project.Result gaps, Project.Result reconcile, Set<String> runningAtEnd,
     List<SupervisedRestarts.Restart> restarts) {
   private static final Pattern RECORDED = Pattern.compile("recorded: (\\d+) open \\{([^}]*)}, (\\d+) filled");
   private static final long MIB = 1024 * 1024;
@@ -47,8 +47,9 @@ public record SoakReport(SoakConfig config, long recordsSent, Duration sendTime,
         ? recorded.group() : "no summary in the gaps output"));
     checks.put("4 no restarts", restarts.isEmpty() ? "OK: no query restarted"
         : "FAIL: " + restarts.size() + " supervised restarts");
-    checks.put("5 maintenance", maintenanceExits.stream().allMatch(e -> e == 0)
-        ? "OK: " + maintenanceExits.size() + " runs beside the jobs, all exit 0" : "FAIL: exits " + maintenanceExits);
+    List<Integer> exits = maintenance.stream().map(Project.Result::exit).toList();
+    checks.put("5 maintenance", exits.stream().allMatch(e -> e == 0)
+        ? "OK: " + exits.size() + " runs beside the jobs, all exit 0" : "FAIL: exits " + exits + " (output below)");
     checks.put("6 all jobs running", runningAtEnd.containsAll(Project.streamingJobs()) ? "OK"
         : "FAIL: running " + runningAtEnd);
     checks.put("7 heap flat", heapFlat());
@@ -110,6 +111,8 @@ public record SoakReport(SoakConfig config, long recordsSent, Duration sendTime,
     }
     md.append("\n## gaps\n\n```\n").append(tail(gaps.output(), 40)).append("```\n\n## reconcile\n\n```\n")
         .append(tail(reconcile.output(), 40)).append("```\n");
+    maintenance.stream().filter(run -> run.exit() != 0).forEach(run -> md.append("\n## maintain, exit ")
+        .append(run.exit()).append("\n\n```\n").append(tail(run.output(), 40)).append("```\n"));
     if (!restarts.isEmpty()) {
       md.append("\n## Restarts\n\n");
       restarts.forEach(r -> md.append("- ").append(r).append('\n'));

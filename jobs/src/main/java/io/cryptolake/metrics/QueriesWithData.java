@@ -1,0 +1,24 @@
+package io.cryptolake.metrics;
+
+import com.codahale.metrics.DefaultSettableGauge;
+import java.util.Arrays;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * How many of the job's streaming queries have data to read, read live from each query's status when the
+ * gauge is read. Progress events cannot say it: a query inside a long batch reports nothing until the batch
+ * ends, and an Iceberg source reports no offsets behind latest. Spark marks a query's status as having data
+ * while it plans and runs a batch of new data, so a job whose gauge stays 0 has read all its sources had.
+ */
+final class QueriesWithData extends DefaultSettableGauge<Double> {
+  QueriesWithData() {
+    super(0.0);
+  }
+
+  @Override
+  public Double getValue() {
+    var spark = SparkSession.getDefaultSession();
+    return spark.isEmpty() ? 0.0 : (double) Arrays.stream(spark.get().streams().active())
+        .filter(query -> query.status().isDataAvailable()).count();
+  }
+}
