@@ -8,7 +8,9 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
+import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,7 +41,7 @@ public final class BronzeStream {
         .option("failOnDataLoss", config.failOnDataLoss())
         .load();
     try {
-      return Freshness.observe(toBronzeRows(kafka), col("kafka_timestamp")).writeStream()
+      return Freshness.observe(toBronzeRows(kafka, config.exchange()), col("kafka_timestamp")).writeStream()
           .format("iceberg")
           .outputMode("append")
           .queryName(config.jobName())
@@ -53,15 +55,15 @@ public final class BronzeStream {
   }
 
   /** The Kafka source's columns in the bronze table's shape. */
-  static Dataset<Row> toBronzeRows(Dataset<Row> kafka) {
-    return kafka.select(
-        col("value").as("raw_bytes"),
-        col("key").cast("string").as("kafka_key"),
-        col("topic").as("kafka_topic"),
-        col("partition").as("kafka_partition"),
-        col("offset").as("kafka_offset"),
-        col("timestamp").as("kafka_timestamp"),
-        current_timestamp().as("ingestion_timestamp"),
-        to_date(current_timestamp()).as("ingestion_date"));
+  static Dataset<Row> toBronzeRows(Dataset<Row> kafka, Exchange exchange) {
+    return kafka.select(Tables.bronze(exchange).projection(Map.of(
+        "raw_bytes", col("value"),
+        "kafka_key", col("key").cast("string"),
+        "kafka_topic", col("topic"),
+        "kafka_partition", col("partition"),
+        "kafka_offset", col("offset"),
+        "kafka_timestamp", col("timestamp"),
+        "ingestion_timestamp", current_timestamp(),
+        "ingestion_date", to_date(current_timestamp()))));
   }
 }

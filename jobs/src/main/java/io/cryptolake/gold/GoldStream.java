@@ -13,6 +13,7 @@ import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
+import io.cryptolake.lake.SnapshotCounts;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
@@ -23,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.api.java.function.MapFunction;
@@ -184,14 +185,13 @@ public final class GoldStream {
     /**
      * Late rows go in only when gold does not have their key, so a replayed batch changes nothing. Spark plans
      * an insert-only MERGE as an anti-join of the late rows against gold, which prunes nothing by itself: the
-     * literal (exchange_date, exchange_hour) pairs of the late rows in the condition make it read only those
-     * partitions of gold, which is never deleted and only grows.
+     * literal (exchange_date, exchange_hour) pairs of the late rows in the condition ({@link GoldHours}) make it
+     * read only those partitions of gold, which is never deleted and only grows.
      */
     private long mergeLate(Dataset<Row> rows, String table, Table gold) {
       Dataset<Row> late = ordered(rows, Disposition.LATE);
-      String hours = late.select("exchange_date", "exchange_hour").distinct().collectAsList().stream()
-          .map(h -> "(t.exchange_date = DATE '" + h.getDate(0) + "' AND t.exchange_hour = " + h.getInt(1) + ")")
-          .collect(Collectors.joining(" OR ", "(", ")"));
+      String hours = GoldHours.sql(late.select("exchange_date", "exchange_hour").distinct().collectAsList().stream()
+          .map(h -> new GoldHours.Hour(h.getDate(0).toLocalDate(), h.getInt(1))).toList(), "t");
       gold.refresh();
       Long before = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
       CommitMetadata.withCommitProperties(Map.of(CommitMarkers.LATE_MERGE, "true"), () -> {
@@ -205,7 +205,7 @@ public final class GoldStream {
       if (gold.currentSnapshot() == null || java.util.Objects.equals(before, gold.currentSnapshot().snapshotId())) {
         return 0;
       }
-      return Long.parseLong(gold.currentSnapshot().summary().getOrDefault("added-records", "0"));
+      return SnapshotCounts.of(gold.currentSnapshot(), SnapshotSummary.ADDED_RECORDS_PROP);
     }
 
     private static Dataset<Row> ordered(Dataset<Row> rows, Disposition disposition) {

@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
  * The (exchange, symbol, minute) bars one batch of gold rows touches, and filters that read only what those
  * bars need: gold's (exchange_date, exchange_hour) partitions and the minutes within them, and the bars table's
  * days. Minutes are grouped per hour (gold) or per day (bars) into one range each, so a filter has one clause per
- * hour or day touched, however many symbols.
+ * hour or day touched, however many symbols, and at most {@link GoldHours#MAX_CLAUSES} clauses.
  */
 final class TouchedMinutes {
   private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -47,10 +47,22 @@ final class TouchedMinutes {
     return minutes.stream().min(Instant::compareTo).orElseThrow();
   }
 
-  /** Gold rows in the touched minutes: partition equality for pruning, trade-time ranges for file pruning. */
+  /**
+   * Gold rows in the touched minutes: partition equality for pruning, trade-time ranges for file pruning. Over
+   * more than {@link GoldHours#MAX_CLAUSES} hours, the touched dates and one trade-time range: a wider read, a
+   * condition of bounded size (the caller keeps only the touched minutes' rows either way).
+   */
   Column goldFilter() {
+    List<Range> hours = ranges(m -> m.truncatedTo(ChronoUnit.HOURS));
+    if (hours.size() > GoldHours.MAX_CLAUSES) {
+      Object[] dates = hours.stream().map(r -> Date.valueOf(r.from().atZone(ZoneOffset.UTC).toLocalDate()))
+          .distinct().toArray();
+      return col("exchange_date").isin(dates)
+          .and(col("timestamp").geq(lit(Timestamp.from(hours.get(0).from()))))
+          .and(col("timestamp").lt(lit(Timestamp.from(hours.get(hours.size() - 1).to()))));
+    }
     Column filter = lit(false);
-    for (Range r : ranges(m -> m.truncatedTo(ChronoUnit.HOURS))) {
+    for (Range r : hours) {
       var utc = r.from().atZone(ZoneOffset.UTC);
       filter = filter.or(col("exchange_date").equalTo(lit(Date.valueOf(utc.toLocalDate())))
           .and(col("exchange_hour").equalTo(lit(utc.getHour())))
@@ -60,9 +72,16 @@ final class TouchedMinutes {
     return filter;
   }
 
-  /** The same minutes as SQL over the bars table aliased {@code alias}, one range per UTC day. */
+  /**
+   * The same minutes as SQL over the bars table aliased {@code alias}, one range per UTC day; over more than
+   * {@link GoldHours#MAX_CLAUSES} days, one range from the first to the last.
+   */
   String barsCondition(String alias) {
-    return ranges(m -> m.truncatedTo(ChronoUnit.DAYS)).stream()
+    List<Range> days = ranges(m -> m.truncatedTo(ChronoUnit.DAYS));
+    if (days.size() > GoldHours.MAX_CLAUSES) {
+      days = List.of(new Range(days.get(0).from(), days.get(days.size() - 1).to()));
+    }
+    return days.stream()
         .map(r -> "(" + alias + ".minute >= TIMESTAMP '" + r.from() + "' AND " + alias + ".minute < TIMESTAMP '"
             + r.to() + "')")
         .collect(Collectors.joining(" OR ", "(", ")"));

@@ -67,7 +67,7 @@ public final class BronzeJob implements Callable<Integer> {
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
       SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
       EmptyCheckpoint.clearIfFromScratch(spark, config.jobName(), config.stream());
-      return JobRunner.superviseStreaming(config.jobName(), spark, servers,
+      return JobRunner.superviseStreaming(config.jobName(), config.stream(), spark, servers,
           List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
     }
   }

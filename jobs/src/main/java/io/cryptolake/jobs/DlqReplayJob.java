@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         "resolved; the gold job takes them from there. Rows that still fail get their new reasons. Safe to run",
         "while the streaming jobs run, and to run twice."})
 public final class DlqReplayJob implements Callable<Integer> {
-  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
+  @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS,
       description = "Sources to replay, by exchange (default ${DEFAULT-VALUE}).")
   List<Exchange> exchanges;
 

@@ -77,7 +77,7 @@ public final class GoldJob implements Callable<Integer> {
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
     EmptyCheckpoint.requireResumable(spark, GoldConfig.JOB_NAME, config.stream(), GoldStream.outputs(lakeConfig));
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
-      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, spark, lake.servers(), ohlcv
+      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, config.stream(), spark, lake.servers(), ohlcv
           ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
           : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
     }

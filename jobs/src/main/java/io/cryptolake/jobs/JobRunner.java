@@ -3,6 +3,8 @@ package io.cryptolake.jobs;
 import io.cryptolake.cli.Server;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
@@ -34,8 +36,10 @@ final class JobRunner {
    * stop. {@code servers} are the ones the queries need: those that do not answer are named at start and after
    * each failure.
    */
-  static int superviseStreaming(String name, SparkSession spark, List<Server> servers,
+  /** A streaming job's queries under supervision; publishes the job's trigger interval as it starts them. */
+  static int superviseStreaming(String name, StreamConfig stream, SparkSession spark, List<Server> servers,
       List<Supplier<StreamingQuery>> starts) {
+    JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, stream.triggerInterval().toMillis());
     return superviseStreaming(name, spark, servers, starts, QuerySupervisor.RestartPolicy.defaults());
   }
 

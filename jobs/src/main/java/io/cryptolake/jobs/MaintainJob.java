@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         "files, expires old snapshots and removes orphan files. Safe while the streaming jobs write, and never",
         "removes a snapshot or a row a streaming job (by its checkpoint) has not read yet: says what it held back."})
 public final class MaintainJob implements Callable<Integer> {
-  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS, description = "(default ${DEFAULT-VALUE})")
   List<Exchange> exchanges;
 
   @Option(names = "--retention", description = "Override a table's retention in days, e.g. bronze_binance_trades=14.")

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
         "checked on what it has read (its checkpoint): newer rows are reported as behind, not as missing. Prints",
         "counts per table and per error_reason and the first offending rows; exits 1 on a violation."})
 public final class ReconcileJob implements Callable<Integer> {
-  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
+  @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS,
       description = "Exchanges to check (default ${DEFAULT-VALUE}).")
   List<Exchange> exchanges;
 

@@ -2,6 +2,7 @@ package io.cryptolake.maintain;
 
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.SnapshotCounts;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.streaming.StreamingReaders;
@@ -12,7 +13,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
@@ -71,22 +71,22 @@ public final class TableMaintenance {
     long deleted = 0;
     String writtenAt = def.properties().get(Tables.WRITTEN_AT_COLUMN);
     if (days != null) {
-      long before = totalRecords(table);
+      long before = SnapshotCounts.rows(table);
       // Old by the retention column, written before what the slowest reader has read, and before the
       // source table's retention (so every source row still has its outcome).
       String read = held.isEmpty() || writtenAt == null ? "" : " AND " + writtenAt + " < TIMESTAMP '"
           + Instant.ofEpochMilli(Math.max(0, held.get().parentMillis())) + "'";
       spark.sql("DELETE FROM " + name + " WHERE " + olderThan(table, days) + read
           + sourceRetained(catalog, def, writtenAt, options));
-      deleted = before - totalRecords(table);
+      deleted = before - SnapshotCounts.rows(table);
     }
-    long filesBefore = dataFiles(table);
+    long filesBefore = SnapshotCounts.dataFiles(table);
     if (options.compact() && filesBefore > 1) {
       spark.sql("CALL " + procedures + ".rewrite_data_files(table => '" + id + "', options => map("
           + "'min-input-files', '" + options.minInputFiles() + "', 'partial-progress.enabled', 'true'))");
       spark.sql("CALL " + procedures + ".rewrite_manifests(table => '" + id + "')");
     }
-    long filesAfter = dataFiles(table);
+    long filesAfter = SnapshotCounts.dataFiles(table);
     Instant expireBefore = Instant.now().minus(options.expireOlderThan());
     // A snapshot a streaming reader still reads from stays, and every one after it.
     boolean heldExpiry = held.isPresent() && held.get().snapshot().timestampMillis() < expireBefore.toEpochMilli();
@@ -117,13 +117,13 @@ public final class TableMaintenance {
     String dlq = lake.qualified(Tables.DLQ);
     String archive = lake.qualified(Tables.DLQ_ARCHIVE);
     String old = "dlq_date < DATE '" + LocalDate.now(ZoneOffset.UTC).minusDays(afterDays) + "'";
-    long before = totalRecords(catalog.load(Tables.DLQ_ARCHIVE));
+    long before = SnapshotCounts.rows(catalog.load(Tables.DLQ_ARCHIVE));
     spark.sql("MERGE INTO " + archive + " a USING (SELECT * FROM " + dlq + " WHERE " + old + ") d "
         + "ON a.bronze_source = d.bronze_source AND a.kafka_topic = d.kafka_topic "
         + "AND a.kafka_partition = d.kafka_partition AND a.kafka_offset = d.kafka_offset "
         + "WHEN NOT MATCHED THEN INSERT *");
     spark.sql("DELETE FROM " + dlq + " WHERE " + old);
-    return totalRecords(catalog.load(Tables.DLQ_ARCHIVE)) - before;
+    return SnapshotCounts.rows(catalog.load(Tables.DLQ_ARCHIVE)) - before;
   }
 
   /** " AND" the row was written before its source table's retention, when the table has a source. */
@@ -151,23 +151,6 @@ public final class TableMaintenance {
   private static Integer retentionDays(Table table) {
     String days = table.properties().get(Tables.RETENTION_DAYS);
     return days == null ? null : Integer.valueOf(days);
-  }
-
-  /** Rows in the table: the data files' rows less the rows position deletes remove (merge-on-read tables). */
-  private static long totalRecords(Table table) {
-    table.refresh();
-    if (table.currentSnapshot() == null) {
-      return 0;
-    }
-    Map<String, String> summary = table.currentSnapshot().summary();
-    return Long.parseLong(summary.getOrDefault("total-records", "0"))
-        - Long.parseLong(summary.getOrDefault("total-position-deletes", "0"));
-  }
-
-  private static long dataFiles(Table table) {
-    table.refresh();
-    return table.currentSnapshot() == null ? 0
-        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-data-files", "0"));
   }
 
   private static long countOf(Row procedureResult) {

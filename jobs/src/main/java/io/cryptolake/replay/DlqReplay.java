@@ -8,6 +8,7 @@ import io.cryptolake.lake.CommitMarkers;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
+import io.cryptolake.lake.LineageKey;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverTransform;
@@ -15,7 +16,6 @@ import io.cryptolake.silver.adapters.ExchangeAdapters;
 import io.cryptolake.validation.TradeValidator;
 import java.sql.Date;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +31,6 @@ import org.apache.spark.storage.StorageLevel;
  * rows are no longer selected, and silver is checked before every append.
  */
 public final class DlqReplay {
-  private static final String[] KEY = {"kafka_topic", "kafka_partition", "kafka_offset"};
 
   private DlqReplay() {}
 
@@ -106,7 +105,7 @@ public final class DlqReplay {
       throws RuntimeException {
     String silver = lake.qualified(Tables.silverName(exchange));
     Dataset<Row> fresh = SilverTransform.silverRows(validated)
-        .join(spark.table(silver).select(KEY[0], KEY[1], KEY[2]), seq(), "left_anti");
+        .join(spark.table(silver).select(LineageKey.columns()), LineageKey.joinOn(), "left_anti");
     long n = fresh.count();
     if (n > 0) {
       CommitMetadata.withCommitProperties(Map.of(CommitMarkers.WRITER, CommitMarkers.DLQ_REPLAY), () -> {
@@ -131,9 +130,5 @@ public final class DlqReplay {
         + "WHEN MATCHED THEN UPDATE SET t.replay_count = t.replay_count + 1, "
         + "t.last_replayed_at = current_timestamp(), t.error_reason = s.error_reason, "
         + "t.error_reasons = s.error_reasons, t.error_type = s.error_type");
-  }
-
-  private static scala.collection.immutable.Seq<String> seq() {
-    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(KEY)).toSeq();
   }
 }

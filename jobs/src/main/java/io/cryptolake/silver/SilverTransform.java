@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,12 +95,13 @@ public final class SilverTransform {
 
   /** The DLQ table's columns, for the invalid rows. */
   public static Dataset<Row> dlqRows(Dataset<Row> validated, String bronzeSource) {
-    return validated.where(col(TradeValidator.IS_VALID).equalTo(false)).select(
-        col("raw_bytes").as("raw_record"), col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_REASONS),
-        col(TradeValidator.ERROR_TYPE), col("validation_timestamp").as("error_timestamp"),
-        lit(bronzeSource).as("bronze_source"), col("kafka_topic"), col("kafka_partition"), col("kafka_offset"),
-        col("schema_id"), to_date(col("validation_timestamp")).as("dlq_date"), lit(0).as("replay_count"),
-        lit(null).cast("timestamp").as("last_replayed_at"), lit(null).cast("timestamp").as("resolved_at"),
-        col("kafka_timestamp"), col("bronze_ingestion_timestamp"));
+    return validated.where(col(TradeValidator.IS_VALID).equalTo(false)).select(Tables.dlq().projection(Map.of(
+        "raw_record", col("raw_bytes"),
+        "error_timestamp", col("validation_timestamp"),
+        "bronze_source", lit(bronzeSource),
+        "dlq_date", to_date(col("validation_timestamp")),
+        "replay_count", lit(0),
+        "last_replayed_at", lit(null).cast("timestamp"),
+        "resolved_at", lit(null).cast("timestamp"))));
   }
 }

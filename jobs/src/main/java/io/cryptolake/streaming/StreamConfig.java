@@ -1,7 +1,5 @@
 package io.cryptolake.streaming;
 
-import io.cryptolake.metrics.JobMetrics;
-import io.cryptolake.metrics.LakeMetric;
 import java.time.Duration;
 import org.apache.spark.sql.streaming.Trigger;
 
@@ -18,9 +16,8 @@ public record StreamConfig(String checkpointRoot, Duration triggerInterval, bool
     return new StreamConfig(checkpointRoot, triggerInterval, true);
   }
 
-  /** The processing-time trigger of the job's queries; also published as its trigger_interval_ms. */
+  /** The processing-time trigger of the job's queries. */
   public Trigger trigger() {
-    JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, triggerInterval.toMillis());
     return Trigger.ProcessingTime(triggerInterval.toMillis());
   }
 

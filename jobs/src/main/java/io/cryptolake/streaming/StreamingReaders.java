@@ -2,6 +2,7 @@ package io.cryptolake.streaming;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cryptolake.lake.SnapshotCounts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +18,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 
 /**
@@ -97,7 +99,7 @@ public final class StreamingReaders {
       if (snapshot == null) {
         continue;
       }
-      long added = Long.parseLong(snapshot.summary().getOrDefault("added-data-files", "0"));
+      long added = SnapshotCounts.of(snapshot, SnapshotSummary.ADDED_FILES_PROP);
       // Rows of the snapshot were written before its commit, rows of later snapshots after it.
       long writtenBefore = p.files() >= added ? snapshot.timestampMillis() : parentTime(table, snapshot);
       if (slowest == null || writtenBefore < slowest.writtenBeforeMillis()) {

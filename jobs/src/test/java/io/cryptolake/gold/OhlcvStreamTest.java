@@ -16,6 +16,7 @@ import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -90,6 +91,19 @@ class OhlcvStreamTest {
     assertNotNull(bars.get(2).getAs("quote_volume"));
     assertNotNull(bars.get(2).getAs("vwap"));
     assertEquals(2.0, JobMetrics.value(LakeMetric.BAR_OVERFLOWS) - overflowsBefore);
+  }
+
+  /** One batch over more hours than the scan names one by one (a catch-up): the coarser scan, the same bars. */
+  @Test
+  void aBatchOverThreeDaysOfHoursGivesTheSameBars() throws Exception {
+    Lake lake = TestLake.lake("bars_many_hours", Storage.LOCAL);
+    List<Row> trades = new ArrayList<>();
+    for (int h = 0; h < 72; h++) {
+      trades.add(GoldRows.trade("BINANCE", "BTCUSDT", h + 1, T0.plus(Duration.ofHours(h)), "100." + h, "1"));
+    }
+    GoldRows.append(lake, trades);
+    runBars(lake);
+    assertBarsEqualGold(lake, 72);
   }
 
   /** Runs the bars query from its checkpoint until it has taken every gold commit; returns the stopped query. */

@@ -192,7 +192,7 @@ public final class LocalCluster {
   /**
    * Waits until the jobs are caught up: every one answers and has read rows, bronze has nothing left in Kafka,
    * no query has a batch of data running or waiting (a long catch-up batch of the bars moves no count while
-   * it runs), and no job's input count moves over three polls 10 s apart (five triggers). Throws after
+   * it runs), and no job's input count moves over three polls 5 s apart (seven triggers). Throws after
    * {@code timeout}.
    */
   public void awaitCaughtUp(List<String> jobs, Duration timeout) {
@@ -204,7 +204,7 @@ public final class LocalCluster {
         throw new IllegalStateException("the jobs did not catch up within " + timeout + "; see " + stateDir()
             + "/*.log");
       }
-      pause(Duration.ofSeconds(10));
+      pause(Duration.ofSeconds(5));
       Map<String, Double> inputs = new HashMap<>();
       boolean ready = true;
       for (String job : jobs) {

@@ -13,6 +13,19 @@ public enum Exchange {
   BINANCE("binance", "avro/binance_trade.avsc"),
   KRAKEN("kraken", "avro/kraken_trade.avsc");
 
+  /**
+   * Every exchange's id, comma-separated: the default of each command's {@code --exchanges} (an annotation needs
+   * a constant). Checked against the constants above when the class loads, so it cannot drift from them.
+   */
+  public static final String ALL_IDS = "binance,kraken";
+
+  static {
+    if (!ALL_IDS.equals(String.join(",", ids()))) {
+      throw new ExceptionInInitializerError("Exchange.ALL_IDS is " + ALL_IDS + " but the exchanges are "
+          + String.join(",", ids()));
+    }
+  }
+
   private final String id;
   private final Schema rawSchema;
 

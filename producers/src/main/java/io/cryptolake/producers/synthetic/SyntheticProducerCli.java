@@ -26,7 +26,7 @@ import picocli.CommandLine;
 public final class SyntheticProducerCli implements Callable<Integer> {
   @CommandLine.Mixin KafkaOptions kafka;
 
-  @Option(names = "--exchanges", split = ",", defaultValue = "binance,kraken",
+  @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS,
       description = "Exchanges to produce for (default ${DEFAULT-VALUE}).")
   List<Exchange> exchanges;
 

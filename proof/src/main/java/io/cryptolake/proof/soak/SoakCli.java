@@ -44,9 +44,8 @@ public final class SoakCli implements Callable<Integer> {
     if (days < 4) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--days: " + days + " is too few; at least 4");
     }
-    int lagFrom = Math.max(1, days / 4);
-    SoakConfig config = new SoakConfig(days, tradesPerSymbol, Duration.ofSeconds(daySeconds), maintainEvery, lagFrom,
-        lagFrom + Math.max(1, days / 10), Duration.ofSeconds(watermarkSeconds), seed, dir.toAbsolutePath());
+    SoakConfig config = SoakConfig.of(days, tradesPerSymbol, Duration.ofSeconds(daySeconds), maintainEvery,
+        Duration.ofSeconds(watermarkSeconds), seed, dir.toAbsolutePath());
     SoakReport report = new SoakRun(config).run();
     Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;

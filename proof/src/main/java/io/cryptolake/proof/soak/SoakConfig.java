@@ -12,6 +12,23 @@ import java.time.Duration;
 public record SoakConfig(int days, int tradesPerSymbol, Duration dayPause, int maintainEvery, int lagFrom,
     int lagTo, Duration watermark, long seed, Path dir) {
 
+  /** A soak of {@code days} days; silver-kraken lags from a quarter of the way for a tenth of the days (at least one). */
+  public static SoakConfig of(int days, int tradesPerSymbol, Duration dayPause, int maintainEvery, Duration watermark,
+      long seed, Path dir) {
+    int lagFrom = Math.max(1, days / 4);
+    return new SoakConfig(days, tradesPerSymbol, dayPause, maintainEvery, lagFrom, lagFrom + Math.max(1, days / 10),
+        watermark, seed, dir);
+  }
+
+  /**
+   * The suite's version: four days of 100 trades per symbol, one every 8 s, maintain on the second day, a
+   * one-minute watermark. Every event of the full run happens once: duplicates, held-back blocks, poison, the
+   * lagging exchange, the outage.
+   */
+  public static SoakConfig quick(Path dir) {
+    return of(4, 100, Duration.ofSeconds(8), 2, Duration.ofMinutes(1), 2026, dir);
+  }
+
   /** The outage day: in the middle. */
   int outageDay() {
     return days / 2;

@@ -33,6 +33,8 @@ public final class SoakRun {
   private static final String JSON_SCHEMA = "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
       + "\"type\":\"object\",\"properties\":{\"price\":{\"type\":\"string\"}}}";
 
+  private static final Duration GAPS_EVERY = Duration.ofSeconds(15);
+
   private final SoakConfig config;
   private final LocalCluster cluster;
   private final List<String> jobs = Project.streamingJobs();
@@ -60,7 +62,7 @@ public final class SoakRun {
     // Gold checks gaps often, over every simulated day, so a gap is seen while it is open.
     String lookback = (config.days() + 2) + "d";
     jobs.forEach(job -> cluster.submit(job, job.equals("gold")
-        ? new String[] {"--gaps-every", "15s", "--gaps-lookback", lookback,
+        ? new String[] {"--gaps-every", GAPS_EVERY.toSeconds() + "s", "--gaps-lookback", lookback,
             "--watermark", config.watermark().toSeconds() + "s"} : new String[0]));
     awaitRunning(jobs);
     Map<Exchange, String> topics = new EnumMap<>(Exchange.class);
@@ -105,13 +107,11 @@ public final class SoakRun {
       if (!cluster.runningApps().contains("silver-kraken")) {
         cluster.submit("silver-kraken");
       }
-      // The held-back blocks' gaps are recorded first, then the blocks arrive, late, and must close them.
+      // The held-back blocks' gaps are recorded first (gold checks every GAPS_EVERY), then the blocks arrive,
+      // late, and must close them. Their batch is the last with data: by then every key's expiry check is due,
+      // so the state it leaves holds only the keys within the watermark, the figure the state check compares.
       cluster.awaitCaughtUp(jobs, Duration.ofMinutes(20));
-      var open = cluster.run(Duration.ofMinutes(10), "bin/cluster", "batch", "gaps");
-      LOG.info("gaps before the held-back trades arrive:\n{}", open.output());
-      // The held-back batch is the last with data: by then every key's expiry check is due, so the state it
-      // leaves behind holds only the keys within the watermark, the figure the state check compares.
-      LocalCluster.pause(config.expiryChecksDue());
+      LocalCluster.pause(max(config.expiryChecksDue(), GAPS_EVERY.multipliedBy(2)));
       var held = simulated.heldBack();
       held.forEach(r -> writer.send(r, null));
       writer.flush();
@@ -135,6 +135,10 @@ public final class SoakRun {
     }
     return new SoakReport.Day(day + 1, records, gold.getOrDefault("state_rows", -1.0).longValue(),
         gold.getOrDefault("state_memory_bytes", -1.0).longValue(), heap);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private void awaitRunning(List<String> names) {
