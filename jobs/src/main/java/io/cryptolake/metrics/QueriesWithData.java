@@ -11,14 +11,24 @@ import org.apache.spark.sql.SparkSession;
  * while it plans and runs a batch of new data, so a job whose gauge stays 0 has read all its sources had.
  */
 final class QueriesWithData extends DefaultSettableGauge<Double> {
+  /**
+   * Set once a query has started ({@link QueryProgressMetrics#onQueryStarted}): asking the session for its
+   * queries before then would create its query manager on the metrics servlet's thread, which fails.
+   */
+  private static volatile boolean queriesStarted;
+
   QueriesWithData() {
     super(0.0);
+  }
+
+  static void queryStarted() {
+    queriesStarted = true;
   }
 
   @Override
   public Double getValue() {
     var spark = SparkSession.getDefaultSession();
-    return spark.isEmpty() ? 0.0 : (double) Arrays.stream(spark.get().streams().active())
+    return !queriesStarted || spark.isEmpty() ? 0.0 : (double) Arrays.stream(spark.get().streams().active())
         .filter(query -> query.status().isDataAvailable()).count();
   }
 }

@@ -33,7 +33,9 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   }
 
   @Override
-  public void onQueryStarted(QueryStartedEvent event) {}
+  public void onQueryStarted(QueryStartedEvent event) {
+    QueriesWithData.queryStarted();
+  }
 
   @Override
   public void onQueryProgress(QueryProgressEvent event) {

@@ -21,7 +21,7 @@ public record SoakConfig(int days, int tradesPerSymbol, Duration dayPause, int m
   }
 
   /**
-   * The suite's version: four days of 100 trades per symbol, one every 8 s, maintain on the second day, a
+   * The short version ({@code make soak ARGS=--quick}): four days of 100 trades per symbol, one every 8 s, maintain on the second day, a
    * one-minute watermark. Every event of the full run happens once: duplicates, held-back blocks, poison, the
    * lagging exchange, the outage.
    */
