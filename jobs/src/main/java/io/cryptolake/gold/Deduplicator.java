@@ -12,9 +12,9 @@ import org.apache.spark.sql.streaming.GroupState;
 /**
  * Streaming de-duplication on (exchange, symbol, trade_id) that never drops a row unnoticed. The state of a
  * key is its trade time, kept until the event-time watermark has passed it, so state is bounded by the
- * watermark delay; a key already older than the watermark (LATE) never enters it. Every row leaves with a {@link Disposition}: NEW and LATE rows go to gold, DUPLICATE rows
- * are counted. Unlike Spark's own de-duplication, rows older than the watermark are not dropped: they come
- * out as LATE.
+ * watermark delay; a key already older than the watermark (LATE) never enters it. Every row leaves with a
+ * {@link Disposition}: NEW and LATE rows go to gold, DUPLICATE rows are counted. Unlike Spark's own
+ * de-duplication, rows older than the watermark are not dropped: they come out as LATE.
  *
  * <p>Expiry runs on processing-time timeouts that check the watermark, because an event-time timeout
  * would make Spark filter late rows out before this function sees them. Every call that leaves a key in
