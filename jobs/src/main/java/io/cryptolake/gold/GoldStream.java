@@ -162,8 +162,8 @@ public final class GoldStream {
         String table = lake.qualified(Tables.GOLD);
         Table gold = catalog.load(Tables.GOLD);
         if (fresh > 0) {
-          BatchCommits.appendOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
-              CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)), true);
+          BatchCommits.appendClusteredOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
+              CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)));
         }
         long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
         GoldBatchStats stats = new GoldBatchStats(batchId, fresh + late + duplicates, fresh, duplicates, late,

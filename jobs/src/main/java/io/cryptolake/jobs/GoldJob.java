@@ -15,7 +15,9 @@ import io.cryptolake.streaming.EmptyCheckpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,9 +79,10 @@ public final class GoldJob implements Callable<Integer> {
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
     EmptyCheckpoint.requireResumable(spark, GoldConfig.JOB_NAME, config.stream(), GoldStream.outputs(lakeConfig));
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
-      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, config.stream(), spark, lake.servers(), ohlcv
-          ? List.of(() -> GoldStream.start(spark, lakeConfig, config), () -> OhlcvStream.start(spark, lakeConfig, config))
-          : List.of(() -> GoldStream.start(spark, lakeConfig, config)));
+      Supplier<StreamingQuery> dedup = () -> GoldStream.start(spark, lakeConfig, config);
+      Supplier<StreamingQuery> bars = () -> OhlcvStream.start(spark, lakeConfig, config);
+      return JobRunner.superviseStreaming(GoldConfig.JOB_NAME, config.stream(), spark, lake.servers(),
+          ohlcv ? List.of(dedup, bars) : List.of(dedup));
     }
   }
 

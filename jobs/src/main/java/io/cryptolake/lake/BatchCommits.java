@@ -42,26 +42,32 @@ public final class BatchCommits {
 
   /**
    * Appends the rows as this writer's commit of the batch, unless the table already has it. Extra summary
-   * entries (counts) are recorded with the commit. Returns whether it wrote.
+   * entries (counts) are recorded with the commit. Returns whether it wrote. Iceberg's fanout writer keeps a
+   * file open per partition a task meets, so the rows may come in any order.
    */
   public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
       long batchId, Map<String, String> summary) throws Exception {
-    return appendOnce(rows, qualifiedTable, table, writer, batchId, summary, false);
+    return append(rows, qualifiedTable, table, writer, batchId, summary, true);
   }
 
   /**
-   * As above; {@code clustered} says the rows come sorted by the table's partition columns within each task, so
-   * Iceberg may write one partition's file at a time. The default fanout writer keeps a Parquet writer (about
-   * 1 MB of buffers per column) open for every partition a task meets: a catch-up batch across hundreds of
-   * gold hours ran a 1 GB executor out of heap.
+   * As {@link #appendOnce}, for rows sorted by the table's partition columns within each task: Iceberg writes
+   * one partition's file at a time. The fanout writer keeps a Parquet writer (about 1 MB of buffers per column)
+   * open for every partition a task meets: a catch-up batch across hundreds of gold hours ran a 1 GB executor
+   * out of heap.
    */
-  public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
-      long batchId, Map<String, String> summary, boolean clustered) throws Exception {
+  public static boolean appendClusteredOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
+      long batchId, Map<String, String> summary) throws Exception {
+    return append(rows, qualifiedTable, table, writer, batchId, summary, false);
+  }
+
+  private static boolean append(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
+      long batchId, Map<String, String> summary, boolean fanout) throws Exception {
     if (alreadyCommitted(table, writer, batchId)) {
       return false;
     }
     var write = rows.writeTo(qualifiedTable)
-        .option("fanout-enabled", String.valueOf(!clustered))
+        .option("fanout-enabled", String.valueOf(fanout))
         .option("snapshot-property." + CommitMarkers.WRITER, writer)
         .option("snapshot-property." + CommitMarkers.BATCH_ID, String.valueOf(batchId));
     for (Map.Entry<String, String> e : summary.entrySet()) {

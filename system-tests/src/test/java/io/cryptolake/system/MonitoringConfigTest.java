@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** monitoring/: the alert rules under promtool (syntax and unit tests), the Prometheus configs, the dashboard. */
+/**
+ * monitoring/: the alert rules under promtool (syntax and unit tests), the Prometheus configs, the dashboard;
+ * and docs/operations.md, the one description of each metric.
+ */
 class MonitoringConfigTest {
   private static final Pattern METRIC = Pattern.compile("\\bcryptolake_[a-z_]+");
 
@@ -54,6 +57,13 @@ class MonitoringConfigTest {
     Set<String> missing = published();
     missing.removeAll(used(Project.read("monitoring/grafana-dashboard.json")));
     assertEquals(Set.of(), missing);
+  }
+
+  @Test
+  void theOperationsGuideDescribesEveryMetricTheJobsPublish() {
+    Set<String> missing = published();
+    missing.removeAll(used(Project.read("docs/operations.md")));
+    assertEquals(Set.of(), missing, "metrics without a row in docs/operations.md");
   }
 
   /** The Prometheus names of the jobs' metrics, after monitoring/prometheus.yml's relabelling. */

@@ -2,7 +2,10 @@ package io.cryptolake.producers.exchange;
 
 import io.cryptolake.schemas.Exchange;
 
-/** The feed adapter of each exchange. */
+/**
+ * The feed adapter of each exchange: the module's lookup from exchange to live feed, an exhaustive switch, so a
+ * third exchange does not compile without its case (as {@code SyntheticExchange.of} for the synthetic side).
+ */
 public final class ExchangeFeeds {
   private ExchangeFeeds() {}
 

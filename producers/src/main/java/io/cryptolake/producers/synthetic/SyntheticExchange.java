@@ -11,6 +11,14 @@ import org.apache.avro.generic.GenericRecord;
  * can be applied without knowing the exchange. One implementation per exchange.
  */
 interface SyntheticExchange {
+  /** The module's lookup from exchange to synthetic adapter: a third exchange does not compile without a case. */
+  static SyntheticExchange of(Exchange exchange) {
+    return switch (exchange) {
+      case BINANCE -> new SyntheticBinance();
+      case KRAKEN -> new SyntheticKraken();
+    };
+  }
+
   Exchange exchange();
 
   List<String> defaultSymbols();

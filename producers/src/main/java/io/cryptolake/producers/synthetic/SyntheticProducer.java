@@ -2,6 +2,7 @@ package io.cryptolake.producers.synthetic;
 
 import io.cryptolake.producers.kafka.TradeTopicWriter;
 import io.cryptolake.schemas.AvroBinary;
+import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
 import io.cryptolake.schemas.SchemaRegistryClient;
 import io.cryptolake.schemas.WireFormat;
@@ -39,16 +40,13 @@ public final class SyntheticProducer {
     this.market = new Market(random);
   }
 
-  public static List<SyntheticExchange> adapters() {
-    return List.of(new SyntheticBinance(), new SyntheticKraken());
-  }
-
   public Manifest run() {
     Instant startedAt = Instant.now();
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryUrl());
     List<Stream> streams = new ArrayList<>();
-    for (SyntheticExchange adapter : adapters()) {
-      if (config.exchanges().contains(adapter.exchange())) {
+    for (Exchange exchange : Exchange.values()) {
+      if (config.exchanges().contains(exchange)) {
+        SyntheticExchange adapter = SyntheticExchange.of(exchange);
         String topic = config.topic(adapter.exchange());
         TradeTopicWriter.ensureTopic(config.bootstrapServers(), topic, config.partitions());
         int schemaId = registry.register(topic + "-value", adapter.exchange().rawSchema());

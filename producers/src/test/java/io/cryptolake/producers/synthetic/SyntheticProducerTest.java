@@ -45,8 +45,7 @@ class SyntheticProducerTest {
       assertEquals(counts.outOfOrder(), read.perKind.getOrDefault("OUT_OF_ORDER", 0L));
       counts.faults().forEach((kind, n) -> assertEquals(n, read.perKind.get(kind), exchange + " " + kind));
       // Every fault kind that can occur on the exchange did occur at 30% faults over 3,000 records.
-      assertEquals(FaultKind.applicableTo(SyntheticProducer.adapters().stream()
-          .filter(a -> a.exchange() == exchange).findFirst().orElseThrow()).size(), counts.faults().size());
+      assertEquals(FaultKind.applicableTo(SyntheticExchange.of(exchange)).size(), counts.faults().size());
       assertEquals(counts.sent(), counts.valid() + counts.expectedDlqTotal());
       assertTrue(counts.duplicates() > 0 && counts.outOfOrder() > 0);
       assertEquals(counts.schemaId(), read.framedWithRegisteredId, "valid records carry the registered id");
