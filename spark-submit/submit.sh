@@ -11,6 +11,7 @@
 #   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
 #   CRYPTOLAKE_LOG4J2       logging configuration            (spark-submit/log4j2.properties)
 #   CRYPTOLAKE_LOG_FORMAT   text or json (Spark's structured JSON layout, one object per line)   (text)
+#   CRYPTOLAKE_JVM_OPTIONS  JVM options for the driver and the executors (config/local.env)
 #   CRYPTOLAKE_UI_PORT_<JOB> the driver UI and /metrics/prometheus port of a streaming job (config/local.env)
 set -euo pipefail
 job="$1"; main_class="$2"; shift 2
@@ -25,6 +26,9 @@ log_format="${CRYPTOLAKE_LOG_FORMAT:-text}"
 [[ "$log_format" == text || "$log_format" == json ]] || { echo "submit: CRYPTOLAKE_LOG_FORMAT must be text or json, not '$log_format'" >&2; exit 2; }
 log_file="${CRYPTOLAKE_LOG4J2:-$root/spark-submit/log4j2.properties}"
 log_config="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
+jvm_options="${CRYPTOLAKE_JVM_OPTIONS-$(sed -n "s/^CRYPTOLAKE_JVM_OPTIONS=//p" "$root/config/local.env")}"
+# shellcheck disable=SC2206
+jvm=(${jvm_options})
 # A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
 ui_var="CRYPTOLAKE_UI_PORT_$(tr 'a-z-' 'A-Z_' <<< "$job")"
 ui_port="${!ui_var:-$(sed -n "s/^$ui_var=//p" "$root/config/local.env")}"
@@ -38,8 +42,8 @@ args=(
   --executor-memory "${CRYPTOLAKE_EXECUTOR_MEMORY:-1g}"
   --executor-cores "${CRYPTOLAKE_EXECUTOR_CORES:-1}"
   --conf "spark.cores.max=${CRYPTOLAKE_MAX_CORES:-1}"
-  --driver-java-options "$log_config"
-  --conf "spark.executor.extraJavaOptions=$log_config"
+  --driver-java-options "$log_config${jvm_options:+ $jvm_options}"
+  --conf "spark.executor.extraJavaOptions=$log_config${jvm_options:+ $jvm_options}"
 )
 [[ -n "$ui_port" ]] && args+=(--conf "spark.ui.port=$ui_port" --conf "spark.port.maxRetries=0")
 [[ "$log_format" == json ]] && args+=(--conf "spark.log.structuredLogging.enabled=true")
@@ -58,6 +62,6 @@ fi
 # Without a distribution, run SparkSubmit on the Maven-assembled runtime; the driver JVM is this one, so it
 # gets the module options Spark's launcher would add.
 read -r -a opens < "$root/spark-submit/java17-options"
-exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "-Dlog4j2.configurationFile=$log_file" \
+exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "${jvm[@]}" "-Dlog4j2.configurationFile=$log_file" \
   "-Dcryptolake.log.format=$log_format" -cp "$runtime/jars/*" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$jar" "$@"
