@@ -64,7 +64,7 @@ public final class DlqReplayJob implements Callable<Integer> {
     LakeConfig lakeConfig = lake.toExistingLake();
     validation.registry().require(RegistryUrl.OPTION);
     // Two replays at once would both select the same DLQ rows and both append them to silver: one at a time.
-    try (CheckpointLease lock = dryRun ? null : CheckpointLease.acquire(DlqReplay.lockDirectory(lakeConfig),
+    try (CheckpointLease lock = dryRun ? null : CheckpointLease.acquireLock(DlqReplay.lockDirectory(lakeConfig),
         LakeSession.hadoopConfiguration(lakeConfig), "dlq-replay", () -> System.exit(1))) {
       SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
       ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,

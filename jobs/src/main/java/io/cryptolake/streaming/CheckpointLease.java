@@ -73,14 +73,28 @@ public final class CheckpointLease implements AutoCloseable {
     return acquire(checkpointDir, hadoop, job, onLost, TTL, RENEW, DYING);
   }
 
+  /**
+   * The same lease on a directory that is not a checkpoint but a lock, such as one DLQ replay at a time: a
+   * second holder is refused with "the lock" instead of "the checkpoint" in its message.
+   */
+  public static CheckpointLease acquireLock(String lockDir, Configuration hadoop, String name, Runnable onLost) {
+    return acquire(lockDir, "the lock", hadoop, name, onLost, TTL, RENEW, DYING);
+  }
+
   static CheckpointLease acquire(String checkpointDir, Configuration hadoop, String job, Runnable onLost,
       Duration ttl, Duration renew, Duration dying) {
+    return acquire(checkpointDir, "the checkpoint", hadoop, job, onLost, ttl, renew, dying);
+  }
+
+  /** {@code what}: what the directory is to the holder, for the refusal's message. */
+  private static CheckpointLease acquire(String checkpointDir, String what, Configuration hadoop, String job,
+      Runnable onLost, Duration ttl, Duration renew, Duration dying) {
     // The checkpoint store (S3) may be down when the job starts: wait for it as a query would, within bounds.
     long giveUpAt = System.nanoTime() + STORE_PATIENCE.toNanos();
     Duration backoff = Duration.ofSeconds(2);
     while (true) {
       try {
-        return tryAcquire(checkpointDir, hadoop, job, onLost, ttl, renew, dying);
+        return tryAcquire(checkpointDir, what, hadoop, job, onLost, ttl, renew, dying);
       } catch (UncheckedIOException e) {
         if (System.nanoTime() > giveUpAt) {
           throw e;
@@ -103,8 +117,8 @@ public final class CheckpointLease implements AutoCloseable {
     }
   }
 
-  private static CheckpointLease tryAcquire(String checkpointDir, Configuration hadoop, String job, Runnable onLost,
-      Duration ttl, Duration renew, Duration dying) {
+  private static CheckpointLease tryAcquire(String checkpointDir, String what, Configuration hadoop, String job,
+      Runnable onLost, Duration ttl, Duration renew, Duration dying) {
     try {
       Path dir = new Path(checkpointDir);
       // Its own instance: the cached one would be Spark's later, built from this configuration instead of Spark's.
@@ -115,14 +129,14 @@ public final class CheckpointLease implements AutoCloseable {
       FileSystem fs = FileSystem.newInstance(dir.toUri(), conf);
       fs.mkdirs(dir);
       Path file = new Path(dir, FILE);
-      waitForHolder(fs, file, job, checkpointDir, ttl, dying);
+      waitForHolder(fs, file, what, job, checkpointDir, ttl, dying);
       Holder me = new Holder(UUID.randomUUID().toString(), host(), ProcessHandle.current().pid(),
           System.currentTimeMillis());
       write(fs, file, me);
       Thread.sleep(Math.min(1000, renew.toMillis()));
       Optional<Holder> after = read(fs, file);
       if (after.isPresent() && !after.get().id().equals(me.id())) {
-        throw refused(job, checkpointDir, after.get());
+        throw refused(what, job, checkpointDir, after.get());
       }
       LOG.info("{} holds the lease of {} (renewed every {} s, free {} s after the last renewal)", job, checkpointDir,
           renew.toSeconds(), ttl.toSeconds());
@@ -136,8 +150,8 @@ public final class CheckpointLease implements AutoCloseable {
   }
 
   /** Returns once no other live copy holds the lease; throws when one does. */
-  private static void waitForHolder(FileSystem fs, Path file, String job, String dir, Duration ttl, Duration dying)
-      throws IOException, InterruptedException {
+  private static void waitForHolder(FileSystem fs, Path file, String what, String job, String dir, Duration ttl,
+      Duration dying) throws IOException, InterruptedException {
     Optional<Holder> holder = read(fs, file);
     long deadline = System.nanoTime() + dying.toNanos();
     while (holder.isPresent() && holder.get().age().compareTo(ttl) < 0) {
@@ -149,14 +163,14 @@ public final class CheckpointLease implements AutoCloseable {
         return;
       }
       if (here && System.nanoTime() > deadline) {
-        throw refused(job, dir, h);
+        throw refused(what, job, dir, h);
       }
       if (!here) {
         // Another host: wait for the lease to expire; a renewal in the meantime means that copy is alive.
         Thread.sleep(Math.max(100, ttl.minus(h.age()).toMillis() + 100));
         Optional<Holder> now = read(fs, file);
         if (now.isPresent() && now.get().renewedAtMillis() != h.renewedAtMillis()) {
-          throw refused(job, dir, now.get());
+          throw refused(what, job, dir, now.get());
         }
         return;
       }
@@ -165,8 +179,8 @@ public final class CheckpointLease implements AutoCloseable {
     }
   }
 
-  private static ConfigError refused(String job, String dir, Holder h) {
-    return new ConfigError("already running: the checkpoint " + dir + " of " + job + " is held by pid " + h.pid()
+  private static ConfigError refused(String what, String job, String dir, Holder h) {
+    return new ConfigError("already running: " + what + " " + dir + " of " + job + " is held by pid " + h.pid()
         + " on " + h.host() + " (renewed " + h.age().toSeconds() + " s ago); stop that copy first, or, if it was killed on "
         + "another host, start again once its lease expires (" + TTL.toSeconds() + " s)");
   }

@@ -147,14 +147,14 @@ class OperatorMistakesTest {
         config.warehouse(), "--registry-url", TestLake.servers().config().registryUrl()};
 
     // (A replay that runs stops the JVM's Spark session at its end, which this suite shares: only the refusal runs.)
-    try (CheckpointLease running = CheckpointLease.acquire(DlqReplay.lockDirectory(config),
+    try (CheckpointLease running = CheckpointLease.acquireLock(DlqReplay.lockDirectory(config),
         LakeSession.hadoopConfiguration(config), "dlq-replay", () -> {})) {
       Outcome second = run(new DlqReplayJob(), args);
       assertEquals(2, second.status(), second.err());
-      assertOneLine(second.err(), "already running", "dlq-replay", "pid " + ProcessHandle.current().pid());
+      assertOneLine(second.err(), "already running: the lock ", "dlq-replay", "pid " + ProcessHandle.current().pid());
     }
     // Closed, the lock is free at once for the next replay.
-    CheckpointLease.acquire(DlqReplay.lockDirectory(config), LakeSession.hadoopConfiguration(config), "dlq-replay",
+    CheckpointLease.acquireLock(DlqReplay.lockDirectory(config), LakeSession.hadoopConfiguration(config), "dlq-replay",
         () -> {}).close();
   }
 
