@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A server a command talks to, by its role and address: answers whether it accepts a connection, so a
@@ -15,6 +17,8 @@ import java.util.List;
  */
 public record Server(String role, String address, List<InetSocketAddress> endpoints) {
   private static final Duration PROBE = Duration.ofSeconds(2);
+  private static final Map<String, Integer> DEFAULT_DATABASE_PORTS = Map.of("postgresql", 5432, "mysql", 3306,
+      "mariadb", 3306);
 
   /** Kafka's bootstrap list: host:port[,host:port...]. */
   public static Server kafka(String bootstrapServers) {
@@ -44,6 +48,34 @@ public record Server(String role, String address, List<InetSocketAddress> endpoi
     }
     int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     return new Server(role, url, List.of(InetSocketAddress.createUnresolved(uri.getHost(), port)));
+  }
+
+  /**
+   * A database server by its JDBC URL ({@code jdbc:postgresql://host[:port]/db...}); empty for a URL with no
+   * network address (an embedded database such as {@code jdbc:sqlite:file}).
+   */
+  public static Optional<Server> jdbc(String role, String option, String url) {
+    String trimmed = url.trim();
+    if (!trimmed.startsWith("jdbc:") || !trimmed.contains("://")) {
+      return Optional.empty();
+    }
+    URI uri;
+    try {
+      uri = URI.create(trimmed.substring("jdbc:".length()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigError(option + ": '" + url + "' is not a JDBC URL; expected e.g. jdbc:postgresql://host:port/db");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigError(option + ": '" + url + "' names no host; expected e.g. jdbc:postgresql://host:port/db");
+    }
+    int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_DATABASE_PORTS.getOrDefault(uri.getScheme(), -1);
+    if (port < 0) {
+      throw new ConfigError(option + ": '" + url + "' has no port; expected e.g. jdbc:" + uri.getScheme()
+          + "://host:port/db");
+    }
+    // The address without the query, which may hold a password.
+    String address = "jdbc:" + uri.getScheme() + "://" + uri.getHost() + ":" + port + uri.getPath();
+    return Optional.of(new Server(role, address, List.of(InetSocketAddress.createUnresolved(uri.getHost(), port))));
   }
 
   /** True when any endpoint accepts a TCP connection within the probe's timeout. */

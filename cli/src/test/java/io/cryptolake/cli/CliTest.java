@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,19 @@ class CliTest {
     assertFalse(Server.http("the S3 API", "--s3-endpoint", "http://127.0.0.1:" + closed).answers());
     assertThrows(ConfigError.class, () -> Server.kafka("no-port"));
     assertThrows(ConfigError.class, () -> Server.http("the S3 API", "--s3-endpoint", "minio:9000"));
+  }
+
+  @Test
+  void aCatalogDatabaseIsAServerByItsJdbcUrlAndTheUrlsQueryStaysOutOfItsName() {
+    Server postgres = Server.jdbc("the catalog database", "--catalog-uri",
+        "jdbc:postgresql://db.internal/iceberg?user=lake&password=secret").orElseThrow();
+    assertEquals("the catalog database at jdbc:postgresql://db.internal:5432/iceberg", postgres.toString());
+    assertEquals(List.of(InetSocketAddress.createUnresolved("db.internal", 5432)), postgres.endpoints());
+    assertEquals(6543, Server.jdbc("db", "--catalog-uri", "jdbc:postgresql://127.0.0.1:6543/iceberg").orElseThrow()
+        .endpoints().get(0).getPort());
+    assertTrue(Server.jdbc("db", "--catalog-uri", "jdbc:sqlite:/tmp/catalog.db").isEmpty(), "an embedded database");
+    assertThrows(ConfigError.class, () -> Server.jdbc("db", "--catalog-uri", "jdbc:oracle://db.internal/lake"));
+    assertThrows(ConfigError.class, () -> Server.jdbc("db", "--catalog-uri", "jdbc:postgresql:///iceberg"));
   }
 
   @Test

@@ -78,9 +78,13 @@ public final class LakeSession {
     switch (lake.catalogType()) {
       case JDBC -> {
         boolean sqlite = lake.sqliteFile() != null;
-        conf.put(prefix + ".catalog-impl", sqlite ? SqliteJdbcCatalog.class.getName()
-            : "org.apache.iceberg.jdbc.JdbcCatalog");
+        conf.put(prefix + ".catalog-impl", (sqlite ? SqliteJdbcCatalog.class : LakeJdbcCatalog.class).getName());
         conf.put(prefix + ".jdbc.schema-version", "V1");
+        // From the environment only, like the S3 keys; Spark's UI redacts settings named *password*.
+        String password = System.getenv("CRYPTOLAKE_CATALOG_PASSWORD");
+        if (password != null && !password.isEmpty()) {
+          conf.put(prefix + ".jdbc.password", password);
+        }
         if (sqlite) {
           // Several jobs commit at once: WAL lets readers and one writer proceed together, and a writer
           // waits for another (busy_timeout) instead of failing.

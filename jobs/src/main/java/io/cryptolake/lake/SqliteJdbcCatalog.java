@@ -12,33 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.CatalogProperties;
-import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.jdbc.JdbcClientPool;
-import org.apache.iceberg.jdbc.UncheckedSQLException;
 
 /**
- * Iceberg's JDBC catalog, safe on SQLite with several writers. Iceberg 1.10's {@code JdbcCatalog.initialize}
+ * The lake's JDBC catalog, safe on SQLite with several writers. Iceberg 1.10's {@code JdbcCatalog.initialize}
  * leaves two {@code DatabaseMetaData} result sets open; on SQLite an open statement pins a read transaction
  * on its connection, so that connection's next commit fails with SQLITE_BUSY(_SNAPSHOT) once another
  * connection has written, and its reads stay stale. This catalog's pool closes every metadata result set
- * when the pooled action that opened it ends. Other databases need none of this and use JdbcCatalog.
+ * when the pooled action that opened it ends. Server databases need none of this and use LakeJdbcCatalog.
  */
-public final class SqliteJdbcCatalog extends JdbcCatalog {
+public final class SqliteJdbcCatalog extends LakeJdbcCatalog {
   public SqliteJdbcCatalog() {
-    super(null, props -> new Pool(props.get(CatalogProperties.URI), props), true);
-  }
-
-  /**
-   * Several jobs starting at once on a new catalog race in Iceberg's one-time schema setup (two of them add
-   * the same column); the loser finds the work done when it looks again.
-   */
-  @Override
-  public void initialize(String name, Map<String, String> properties) {
-    try {
-      super.initialize(name, properties);
-    } catch (UncheckedSQLException raced) {
-      super.initialize(name, properties);
-    }
+    super(props -> new Pool(props.get(CatalogProperties.URI), props));
   }
 
   /** A JDBC pool whose connections close the metadata result sets each action leaves open. */

@@ -1,12 +1,15 @@
 package io.cryptolake.localstack;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The set of local servers the pipeline needs: Kafka, the S3 API and the Schema Registry. Started in that
- * order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
+ * The set of local servers the pipeline needs: Kafka, the S3 API, the Schema Registry and, for jobs in several
+ * JVMs, PostgreSQL as the catalog database. Started in that order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
  * the JVM that started it (short of a kill -9 of that JVM).
  */
 public final class LocalServers implements AutoCloseable {
@@ -16,6 +19,7 @@ public final class LocalServers implements AutoCloseable {
   private final KafkaBroker kafka;
   private final S3Server s3;
   private final SchemaRegistryServer registry;
+  private final PostgresServer postgres;
   private final Thread shutdownHook;
 
   private LocalServers(LocalServersConfig config) {
@@ -23,6 +27,7 @@ public final class LocalServers implements AutoCloseable {
     this.kafka = new KafkaBroker(config);
     this.s3 = new S3Server(config);
     this.registry = new SchemaRegistryServer(config);
+    this.postgres = config.postgres() ? new PostgresServer(config) : null;
     this.shutdownHook = new Thread(this::stopAll, "cryptolake-local-servers-stop");
   }
 
@@ -37,8 +42,9 @@ public final class LocalServers implements AutoCloseable {
       servers.close();
       throw e;
     }
-    LOG.info("local servers ready: kafka {}, s3 {}, registry {}, data under {}", config.kafkaBootstrap(),
-        config.s3Endpoint(), config.registryUrl(), config.dataDir());
+    LOG.info("local servers ready: kafka {}, s3 {}, registry {}, catalog {}, data under {}", config.kafkaBootstrap(),
+        config.s3Endpoint(), config.registryUrl(), config.postgres() ? config.catalogJdbcUrl() : "(none)",
+        config.dataDir());
     return servers;
   }
 
@@ -58,12 +64,19 @@ public final class LocalServers implements AutoCloseable {
     return registry;
   }
 
+  /** PostgreSQL, the catalog database, when the configuration asks for it. */
+  public Optional<PostgresServer> postgres() {
+    return Optional.ofNullable(postgres);
+  }
+
   private List<ManagedServer> all() {
-    return List.of(kafka, s3, registry);
+    return postgres == null ? List.of(kafka, s3, registry) : List.of(kafka, s3, registry, postgres);
   }
 
   private void stopAll() {
-    for (ManagedServer server : List.of(registry, s3, kafka)) {
+    List<ManagedServer> reverse = new ArrayList<>(all());
+    Collections.reverse(reverse);
+    for (ManagedServer server : reverse) {
       try {
         server.stop();
       } catch (RuntimeException e) {

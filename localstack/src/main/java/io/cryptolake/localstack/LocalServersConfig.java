@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where the local servers keep their data, which ports they listen on (all on 127.0.0.1), and the S3
- * bucket and credentials. {@link #defaults()} reads the environment ({@code CRYPTOLAKE_*}) over fixed
+ * Where the local servers keep their data, which ports they listen on (all on 127.0.0.1), whether PostgreSQL
+ * runs as the catalog database, and the S3 bucket and credentials. {@link #defaults()} reads the environment ({@code CRYPTOLAKE_*}) over fixed
  * ports; tests use {@link #withFreePorts()} so that a run never collides with a running stack.
  */
 public record LocalServersConfig(
@@ -19,6 +19,8 @@ public record LocalServersConfig(
     int kafkaControllerPort,
     int s3Port,
     int registryPort,
+    int postgresPort,
+    boolean postgres,
     String bucket,
     String s3AccessKey,
     String s3SecretKey) {
@@ -33,6 +35,8 @@ public record LocalServersConfig(
         Integer.parseInt(env("CRYPTOLAKE_KAFKA_CONTROLLER_PORT", "9093")),
         Integer.parseInt(env("CRYPTOLAKE_S3_PORT", "9000")),
         Integer.parseInt(env("CRYPTOLAKE_REGISTRY_PORT", "8085")),
+        Integer.parseInt(env("CRYPTOLAKE_POSTGRES_PORT", "5433")),
+        false,
         env("CRYPTOLAKE_S3_BUCKET", "warehouse"),
         env("AWS_ACCESS_KEY_ID", "cryptolake"),
         env("AWS_SECRET_ACCESS_KEY", "cryptolake-secret"));
@@ -40,13 +44,19 @@ public record LocalServersConfig(
 
   /** The same servers on ports the operating system reports free right now. */
   public LocalServersConfig withFreePorts() {
-    return new LocalServersConfig(dataDir, distDir, freePort(), freePort(), freePort(), freePort(), bucket,
-        s3AccessKey, s3SecretKey);
+    return new LocalServersConfig(dataDir, distDir, freePort(), freePort(), freePort(), freePort(), freePort(),
+        postgres, bucket, s3AccessKey, s3SecretKey);
   }
 
   public LocalServersConfig withDataDir(Path dir) {
     return new LocalServersConfig(dir.toAbsolutePath(), distDir, kafkaPort, kafkaControllerPort, s3Port,
-        registryPort, bucket, s3AccessKey, s3SecretKey);
+        registryPort, postgresPort, postgres, bucket, s3AccessKey, s3SecretKey);
+  }
+
+  /** These servers plus PostgreSQL as the catalog database, for jobs in several JVMs (the local cluster). */
+  public LocalServersConfig withPostgres() {
+    return new LocalServersConfig(dataDir, distDir, kafkaPort, kafkaControllerPort, s3Port, registryPort,
+        postgresPort, true, bucket, s3AccessKey, s3SecretKey);
   }
 
   public String kafkaBootstrap() {
@@ -60,6 +70,12 @@ public record LocalServersConfig(
   /** Base URL of the registry's Confluent-compatible API. */
   public String registryUrl() {
     return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+  }
+
+  /** The catalog database's JDBC URL, when {@link #postgres()} (local trust authentication: no password). */
+  public String catalogJdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + PostgresServer.DATABASE + "?user="
+        + PostgresServer.USER;
   }
 
   /**

@@ -52,6 +52,11 @@ public abstract class ManagedServer implements AutoCloseable {
   /** One readiness attempt: returns normally only when the server did real work. */
   protected abstract void probe() throws Exception;
 
+  /** Asks the server to stop (SIGTERM to its whole tree); what is still alive after a grace period is killed. */
+  protected void askToStop(Process server, List<ProcessHandle> tree) {
+    tree.forEach(ProcessHandle::destroy);
+  }
+
   public synchronized void start() {
     if (isRunning()) {
       return;
@@ -79,7 +84,7 @@ public abstract class ManagedServer implements AutoCloseable {
     process = null;
     List<ProcessHandle> tree = new ArrayList<>(stopping.descendants().toList());
     tree.add(stopping.toHandle());
-    tree.forEach(ProcessHandle::destroy);
+    askToStop(stopping, tree);
     for (ProcessHandle handle : tree) {
       try {
         handle.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);

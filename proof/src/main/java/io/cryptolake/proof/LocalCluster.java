@@ -1,6 +1,7 @@
 package io.cryptolake.proof;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cryptolake.localstack.LocalServersConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -43,12 +44,14 @@ public final class LocalCluster {
   private final Map<String, String> settings = Project.settings();
   private final Map<String, String> env = new HashMap<>();
 
-  /** A cluster whose state is under {@code dir}; {@code externalServers}: the caller runs Kafka, S3, registry. */
+  /**
+   * A cluster whose state is under {@code dir}, its servers' data (the catalog database's too) under
+   * {@link #dataDir()}; {@code externalServers}: the caller runs them, as {@link #serversConfig()} says.
+   */
   public LocalCluster(Path dir, boolean externalServers) {
     this.dir = dir.toAbsolutePath();
     env.put("CRYPTOLAKE_CLUSTER_DIR", this.dir.resolve("state").toString());
     env.put("CRYPTOLAKE_DATA_DIR", dataDir().toString());
-    env.put("CRYPTOLAKE_CATALOG_URI", "jdbc:sqlite:" + this.dir.resolve("catalog/iceberg.db"));
     if (externalServers) {
       env.put("CRYPTOLAKE_EXTERNAL_SERVERS", "1");
     }
@@ -60,6 +63,12 @@ public final class LocalCluster {
 
   public Path dataDir() {
     return dir.resolve("data");
+  }
+
+  /** The local servers of this cluster, for a harness that runs them itself: config/local.env's choices. */
+  public LocalServersConfig serversConfig() {
+    LocalServersConfig servers = LocalServersConfig.defaults().withDataDir(dataDir());
+    return "postgres".equals(setting("CRYPTOLAKE_CATALOG_SERVER")) ? servers.withPostgres() : servers;
   }
 
   public Path stateDir() {

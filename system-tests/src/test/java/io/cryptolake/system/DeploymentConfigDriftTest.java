@@ -72,6 +72,12 @@ class DeploymentConfigDriftTest {
     assertTrue(ports("kafka").contains(ENV.get("CRYPTOLAKE_KAFKA_PORT") + ":9092"), "kafka " + ports("kafka"));
     assertTrue(ports("minio").contains(ENV.get("CRYPTOLAKE_S3_PORT") + ":9000"), "minio " + ports("minio"));
     assertTrue(ports("schema-registry").contains(ENV.get("CRYPTOLAKE_REGISTRY_PORT") + ":8080"));
+    assertTrue(ports("postgres").contains(ENV.get("CRYPTOLAKE_POSTGRES_PORT") + ":5432"), "postgres " + ports("postgres"));
+    assertEquals("postgres", ENV.get("CRYPTOLAKE_CATALOG_SERVER"), "the local cluster's catalog is PostgreSQL too");
+    String catalog = "jdbc:postgresql://postgres:5432/" + environment("postgres").get("POSTGRES_DB") + "?user="
+        + environment("postgres").get("POSTGRES_USER");
+    assertTrue(Project.read("docker/compose.yaml").contains("CRYPTOLAKE_CATALOG_URI: " + catalog + "\n"),
+        "the jobs' catalog is the postgres service: " + catalog);
     assertTrue(ports("spark-master").contains(ENV.get("CRYPTOLAKE_SPARK_MASTER_PORT") + ":7077"));
     String masterUi = ENV.get("CRYPTOLAKE_SPARK_MASTER_UI_PORT");
     assertTrue(ports("spark-master").contains(masterUi + ":" + masterUi));
@@ -99,6 +105,9 @@ class DeploymentConfigDriftTest {
     assertEquals("apache/kafka:" + pomProperty("kafka-broker.version"), service("kafka").get("image"));
     assertEquals("apicurio/apicurio-registry-mem:" + pomProperty("apicurio.version"),
         service("schema-registry").get("image"));
+    String postgres = pomProperty("postgres-binaries.version");
+    assertEquals("postgres:" + postgres.substring(0, postgres.lastIndexOf('.')), service("postgres").get("image"),
+        "the PostgreSQL release the local servers run");
     String spark = "apache/spark:" + pomProperty("spark.version") + "-scala" + pomProperty("scala.binary.version")
         + "-java17-ubuntu";
     for (String name : List.of("spark-master", "spark-worker-1", "spark-worker-2")) {

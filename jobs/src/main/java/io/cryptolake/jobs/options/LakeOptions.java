@@ -59,7 +59,10 @@ public final class LakeOptions {
         s3Endpoint, s3Region, s3PathStyle);
   }
 
-  /** The servers the lake lives on (the S3 API, a REST catalog), for naming the one that does not answer. */
+  /**
+   * The servers the lake lives on (the S3 API, a REST catalog or a catalog database), for naming the one that
+   * does not answer.
+   */
   public List<Server> servers() {
     List<Server> servers = new ArrayList<>();
     if (s3Endpoint != null && !s3Endpoint.isBlank()) {
@@ -67,6 +70,9 @@ public final class LakeOptions {
     }
     if (catalogType == LakeConfig.CatalogType.REST) {
       servers.add(Server.http("the REST catalog", "--catalog-uri", catalogUri));
+    }
+    if (catalogType == LakeConfig.CatalogType.JDBC && catalogUri != null) {
+      Server.jdbc("the catalog database", "--catalog-uri", catalogUri).ifPresent(servers::add);
     }
     return servers;
   }

@@ -65,7 +65,7 @@ public final class BenchCli implements Callable<Integer> {
     cluster.requirePortsFree();
     cluster.clean();
     BenchReport report = new BenchReport(trades, Duration.ofSeconds(windowSeconds));
-    LocalServersConfig servers = LocalServersConfig.defaults().withDataDir(cluster.dataDir());
+    LocalServersConfig servers = cluster.serversConfig();
     try (LocalServers running = LocalServers.start(servers)) {
       ingest(servers, report);
       if (stages.contains(Stage.PIPELINE)) {

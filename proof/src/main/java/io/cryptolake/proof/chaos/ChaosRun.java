@@ -45,7 +45,7 @@ public final class ChaosRun {
   public ChaosReport run() throws Exception {
     cluster.requirePortsFree();
     cluster.clean();
-    LocalServersConfig serversConfig = LocalServersConfig.defaults().withDataDir(cluster.dataDir());
+    LocalServersConfig serversConfig = cluster.serversConfig();
     try (LocalServers servers = LocalServers.start(serversConfig)) {
       try {
         return runOn(servers);

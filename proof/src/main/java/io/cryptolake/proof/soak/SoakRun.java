@@ -47,7 +47,7 @@ public final class SoakRun {
   public SoakReport run() throws Exception {
     cluster.requirePortsFree();
     cluster.clean();
-    LocalServersConfig serversConfig = LocalServersConfig.defaults().withDataDir(cluster.dataDir());
+    LocalServersConfig serversConfig = cluster.serversConfig();
     try (LocalServers servers = LocalServers.start(serversConfig)) {
       try {
         return runOnCluster();
