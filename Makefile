@@ -11,7 +11,7 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay sql history maintain chaos soak bench clean \
+.PHONY: help build run test test-rest-catalog tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay sql history maintain chaos soak bench clean \
   $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
 
 help: ## List the targets
@@ -36,7 +36,11 @@ run: $(BUILT) ## Run the whole pipeline on embedded servers and print a summary 
 test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
 
-chaos: $(BUILT) ## Fault injection: 1M trades, 20 kill -9s, S3/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
+test-rest-catalog: tools ## The cluster test and the short chaos run with Iceberg's REST catalog server instead of PostgreSQL (~10 min)
+	CRYPTOLAKE_CATALOG_SERVER=rest mvn -B verify -pl system-tests -am -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dtest='LocalClusterTest,ChaosTest'
+
+chaos: $(BUILT) ## Fault injection: 1M trades, 20 kill -9s, S3/catalog/Kafka/registry outages, then reconcile (~15-20 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.chaos.ChaosCli $(ARGS)
 
 soak: $(BUILT) ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~40 min; ARGS="--help")

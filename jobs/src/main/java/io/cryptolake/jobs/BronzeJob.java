@@ -66,7 +66,8 @@ public final class BronzeJob implements Callable<Integer> {
     LakeConfig lakeConfig = lake.toConfig();
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
       SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-      EmptyCheckpoint.clearIfFromScratch(spark, config.jobName(), config.stream());
+      JobRunner.beforeQueries(config.jobName(), servers,
+          () -> EmptyCheckpoint.clearIfFromScratch(spark, config.jobName(), config.stream()));
       return JobRunner.superviseStreaming(config.jobName(), config.stream(), spark, servers,
           List.of(() -> BronzeStream.start(spark, lakeConfig, config)));
     }

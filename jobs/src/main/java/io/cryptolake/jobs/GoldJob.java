@@ -77,7 +77,8 @@ public final class GoldJob implements Callable<Integer> {
 
   private int run(GoldConfig config, LakeConfig lakeConfig) {
     SparkSession spark = LakeSession.forJob(GoldConfig.JOB_NAME, lakeConfig);
-    EmptyCheckpoint.requireResumable(spark, GoldConfig.JOB_NAME, config.stream(), GoldStream.outputs(lakeConfig));
+    JobRunner.beforeQueries(GoldConfig.JOB_NAME, lake.servers(), () -> EmptyCheckpoint.requireResumable(spark,
+        GoldConfig.JOB_NAME, config.stream(), GoldStream.outputs(lakeConfig)));
     try (GapMonitor gaps = new GapMonitor(spark, lakeConfig, gapsEvery, gapsLookback)) {
       Supplier<StreamingQuery> dedup = () -> GoldStream.start(spark, lakeConfig, config);
       Supplier<StreamingQuery> bars = () -> OhlcvStream.start(spark, lakeConfig, config);

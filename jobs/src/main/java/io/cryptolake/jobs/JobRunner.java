@@ -9,6 +9,7 @@ import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
 import io.cryptolake.streaming.ServerWatch;
+import io.cryptolake.streaming.StartupWait;
 import io.cryptolake.streaming.StreamConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,6 +74,11 @@ final class JobRunner {
       }
     }
     return 0;
+  }
+
+  /** A start-up step that reads the lake, run again while one of {@code servers} does not answer. */
+  static void beforeQueries(String name, List<Server> servers, Runnable step) {
+    StartupWait.run(name, new ServerWatch(servers), QuerySupervisor.RestartPolicy.defaults(), step);
   }
 
   /**

@@ -47,7 +47,8 @@ public final class SilverJob implements Callable<Integer> {
     servers.addAll(lake.servers());
     try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
       SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-      EmptyCheckpoint.requireResumable(spark, config.jobName(), config.stream(), SilverStream.outputs(lakeConfig, exchange));
+      JobRunner.beforeQueries(config.jobName(), servers, () -> EmptyCheckpoint.requireResumable(spark,
+          config.jobName(), config.stream(), SilverStream.outputs(lakeConfig, exchange)));
       return JobRunner.superviseStreaming(config.jobName(), config.stream(), spark, servers,
           List.of(() -> SilverStream.start(spark, lakeConfig, config)));
     }

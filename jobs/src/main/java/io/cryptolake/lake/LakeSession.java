@@ -93,7 +93,11 @@ public final class LakeSession {
         }
       }
       case HADOOP -> conf.put(prefix + ".type", "hadoop");
-      case REST -> conf.put(prefix + ".type", "rest");
+      case REST -> {
+        conf.put(prefix + ".type", "rest");
+        // Data and metadata through S3A with the lake's S3 settings, whatever FileIO the catalog server uses.
+        conf.put(prefix + ".io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
+      }
     }
     if (lake.catalogUri() != null && lake.catalogType() != LakeConfig.CatalogType.HADOOP) {
       conf.put(prefix + ".uri", lake.catalogUri());

@@ -91,7 +91,7 @@ public final class CheckpointLease implements AutoCloseable {
       Runnable onLost, Duration ttl, Duration renew, Duration dying) {
     // The checkpoint store (S3) may be down when the job starts: wait for it as a query would, within bounds.
     long giveUpAt = System.nanoTime() + STORE_PATIENCE.toNanos();
-    Duration backoff = Duration.ofSeconds(2);
+    Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
     while (true) {
       try {
         return tryAcquire(checkpointDir, what, hadoop, job, onLost, ttl, renew, dying);
@@ -99,21 +99,11 @@ public final class CheckpointLease implements AutoCloseable {
         if (System.nanoTime() > giveUpAt) {
           throw e;
         }
+        Duration wait = backoff.next();
         LOG.warn("{}: cannot reach the checkpoint {} to take its lease ({}); trying again in {} s", job,
-            checkpointDir, e.getCause().toString(), backoff.toSeconds());
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-            : backoff.multipliedBy(2);
+            checkpointDir, e.getCause().toString(), wait.toSeconds());
+        Backoff.sleep(wait, "the checkpoint store");
       }
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the checkpoint store", e);
     }
   }
 

@@ -45,7 +45,7 @@ public final class QuerySupervisor {
 
   /** Runs until stopped (returns 0) or until the restarts are used up (returns 1). */
   public int run() {
-    Duration backoff = policy.initialBackoff();
+    Backoff backoff = new Backoff(policy.initialBackoff(), policy.maxBackoff());
     int inARow = 0;
     while (!stopping) {
       long startedAt = System.nanoTime();
@@ -67,7 +67,7 @@ public final class QuerySupervisor {
         }
         if (System.nanoTime() - startedAt > HEALTHY_RUN.toNanos()) {
           inARow = 0;
-          backoff = policy.initialBackoff();
+          backoff.reset();
         }
         inARow++;
         restarts++;
@@ -76,11 +76,10 @@ public final class QuerySupervisor {
           return 1;
         }
         String down = servers.down();
+        Duration wait = backoff.next();
         LOG.warn("{} failed: {}; restarting from its checkpoint in {} s (restart {} in a row)", name,
-            down.isEmpty() ? Failures.rootMessage(e) : down, backoff.toSeconds(), inARow);
-        sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(policy.maxBackoff()) > 0 ? policy.maxBackoff()
-            : backoff.multipliedBy(2);
+            down.isEmpty() ? Failures.rootMessage(e) : down, wait.toSeconds(), inARow);
+        sleep(wait);
       }
     }
     return 0;

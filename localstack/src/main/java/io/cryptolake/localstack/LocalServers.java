@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The set of local servers the pipeline needs: Kafka, the S3 API, the Schema Registry and, for jobs in several
- * JVMs, PostgreSQL as the catalog database. Started in that order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
+ * JVMs, a catalog server (PostgreSQL, and Iceberg's REST catalog server on it when asked). Started in that order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
  * the JVM that started it (short of a kill -9 of that JVM).
  */
 public final class LocalServers implements AutoCloseable {
@@ -20,6 +20,7 @@ public final class LocalServers implements AutoCloseable {
   private final S3Server s3;
   private final SchemaRegistryServer registry;
   private final PostgresServer postgres;
+  private final RestCatalogServer restCatalog;
   private final Thread shutdownHook;
 
   private LocalServers(LocalServersConfig config) {
@@ -28,6 +29,8 @@ public final class LocalServers implements AutoCloseable {
     this.s3 = new S3Server(config);
     this.registry = new SchemaRegistryServer(config);
     this.postgres = config.postgres() ? new PostgresServer(config) : null;
+    this.restCatalog = config.catalogServer() == LocalServersConfig.CatalogServer.REST
+        ? new RestCatalogServer(config) : null;
     this.shutdownHook = new Thread(this::stopAll, "cryptolake-local-servers-stop");
   }
 
@@ -43,7 +46,7 @@ public final class LocalServers implements AutoCloseable {
       throw e;
     }
     LOG.info("local servers ready: kafka {}, s3 {}, registry {}, catalog {}, data under {}", config.kafkaBootstrap(),
-        config.s3Endpoint(), config.registryUrl(), config.postgres() ? config.catalogJdbcUrl() : "(none)",
+        config.s3Endpoint(), config.registryUrl(), config.catalogDescription(),
         config.dataDir());
     return servers;
   }
@@ -69,8 +72,21 @@ public final class LocalServers implements AutoCloseable {
     return Optional.ofNullable(postgres);
   }
 
+  /** Iceberg's REST catalog server, when the configuration asks for it. */
+  public Optional<RestCatalogServer> restCatalog() {
+    return Optional.ofNullable(restCatalog);
+  }
+
+  /** The server the jobs' catalog requests go to: the REST server, else the database; none without either. */
+  public Optional<ManagedServer> catalog() {
+    return restCatalog != null ? Optional.of(restCatalog) : Optional.ofNullable(postgres);
+  }
+
   private List<ManagedServer> all() {
-    return postgres == null ? List.of(kafka, s3, registry) : List.of(kafka, s3, registry, postgres);
+    List<ManagedServer> all = new ArrayList<>(List.of(kafka, s3, registry));
+    postgres().ifPresent(all::add);
+    restCatalog().ifPresent(all::add);
+    return all;
   }
 
   private void stopAll() {

@@ -14,32 +14,27 @@ import picocli.CommandLine;
         "catalog database) on 127.0.0.1 and keeps them running until interrupted. Ports and credentials come from",
         "the environment: CRYPTOLAKE_KAFKA_PORT (9092), CRYPTOLAKE_KAFKA_CONTROLLER_PORT (9093),",
         "CRYPTOLAKE_S3_PORT (9000), CRYPTOLAKE_REGISTRY_PORT (8085), CRYPTOLAKE_POSTGRES_PORT (5433),",
+        "CRYPTOLAKE_REST_CATALOG_PORT (8181),",
         "CRYPTOLAKE_S3_BUCKET (warehouse), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY."})
 public final class LocalServersCli implements Callable<Integer> {
   @Option(names = "--data-dir", defaultValue = "${env:CRYPTOLAKE_DATA_DIR:-data/local}",
       description = "Where the servers keep their data and logs (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  /** What the catalog database is: the local PostgreSQL, or none (SQLite files, or a catalog of your own). */
-  enum CatalogServer { postgres, none }
-
   @Option(names = "--catalog-server", defaultValue = "${env:CRYPTOLAKE_CATALOG_SERVER:-postgres}",
-      description = "postgres: also run PostgreSQL as the jobs' catalog database; none: do not "
-          + "(env CRYPTOLAKE_CATALOG_SERVER; default ${DEFAULT-VALUE}).")
-  CatalogServer catalogServer;
+      description = "postgres: also run PostgreSQL as the jobs' catalog database; rest: Iceberg's REST catalog "
+          + "server on it too; none: neither (env CRYPTOLAKE_CATALOG_SERVER; default ${DEFAULT-VALUE}).")
+  LocalServersConfig.CatalogServer catalogServer;
 
   @Override
   public Integer call() throws InterruptedException {
-    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir);
-    if (catalogServer == CatalogServer.postgres) {
-      config = config.withPostgres();
-    }
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withCatalogServer(catalogServer);
     try (LocalServers servers = LocalServers.start(config)) {
       System.out.println("kafka     " + config.kafkaBootstrap());
       System.out.println("s3        " + config.s3Endpoint() + " (bucket " + config.bucket() + ")");
       System.out.println("registry  " + config.registryUrl());
       if (config.postgres()) {
-        System.out.println("catalog   " + config.catalogJdbcUrl());
+        System.out.println("catalog   " + config.catalogDescription());
       }
       System.out.println("data      " + config.dataDir() + "   (Ctrl-C stops everything)");
       new CountDownLatch(1).await();

@@ -20,12 +20,19 @@ public record LocalServersConfig(
     int s3Port,
     int registryPort,
     int postgresPort,
-    boolean postgres,
+    int restCatalogPort,
+    CatalogServer catalogServer,
     String bucket,
     String s3AccessKey,
     String s3SecretKey) {
 
   public static final String DIST_DIR_PROPERTY = "cryptolake.dist.dir";
+
+  /**
+   * The catalog server the local servers run for jobs in several JVMs: none (SQLite files, or a catalog of
+   * your own), PostgreSQL for Iceberg's JDBC catalog, or Iceberg's REST catalog server over that PostgreSQL.
+   */
+  public enum CatalogServer { NONE, POSTGRES, REST }
 
   public static LocalServersConfig defaults() {
     return new LocalServersConfig(
@@ -36,7 +43,8 @@ public record LocalServersConfig(
         Integer.parseInt(env("CRYPTOLAKE_S3_PORT", "9000")),
         Integer.parseInt(env("CRYPTOLAKE_REGISTRY_PORT", "8085")),
         Integer.parseInt(env("CRYPTOLAKE_POSTGRES_PORT", "5433")),
-        false,
+        Integer.parseInt(env("CRYPTOLAKE_REST_CATALOG_PORT", "8181")),
+        CatalogServer.NONE,
         env("CRYPTOLAKE_S3_BUCKET", "warehouse"),
         env("AWS_ACCESS_KEY_ID", "cryptolake"),
         env("AWS_SECRET_ACCESS_KEY", "cryptolake-secret"));
@@ -45,18 +53,23 @@ public record LocalServersConfig(
   /** The same servers on ports the operating system reports free right now. */
   public LocalServersConfig withFreePorts() {
     return new LocalServersConfig(dataDir, distDir, freePort(), freePort(), freePort(), freePort(), freePort(),
-        postgres, bucket, s3AccessKey, s3SecretKey);
+        freePort(), catalogServer, bucket, s3AccessKey, s3SecretKey);
   }
 
   public LocalServersConfig withDataDir(Path dir) {
     return new LocalServersConfig(dir.toAbsolutePath(), distDir, kafkaPort, kafkaControllerPort, s3Port,
-        registryPort, postgresPort, postgres, bucket, s3AccessKey, s3SecretKey);
+        registryPort, postgresPort, restCatalogPort, catalogServer, bucket, s3AccessKey, s3SecretKey);
   }
 
-  /** These servers plus PostgreSQL as the catalog database, for jobs in several JVMs (the local cluster). */
-  public LocalServersConfig withPostgres() {
+  /** These servers plus a catalog server, for jobs in several JVMs (the local cluster). */
+  public LocalServersConfig withCatalogServer(CatalogServer server) {
     return new LocalServersConfig(dataDir, distDir, kafkaPort, kafkaControllerPort, s3Port, registryPort,
-        postgresPort, true, bucket, s3AccessKey, s3SecretKey);
+        postgresPort, restCatalogPort, server, bucket, s3AccessKey, s3SecretKey);
+  }
+
+  /** PostgreSQL runs: as the JDBC catalog's database, or behind the REST catalog server. */
+  public boolean postgres() {
+    return catalogServer != CatalogServer.NONE;
   }
 
   public String kafkaBootstrap() {
@@ -76,6 +89,25 @@ public record LocalServersConfig(
   public String catalogJdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + PostgresServer.DATABASE + "?user="
         + PostgresServer.USER;
+  }
+
+  /** The REST catalog server's URL, when the catalog server is {@link CatalogServer#REST}. */
+  public String restCatalogUrl() {
+    return "http://127.0.0.1:" + restCatalogPort;
+  }
+
+  /** What the jobs are told the catalog is: the REST server's URL, the database's, or nothing to say. */
+  public String catalogDescription() {
+    return switch (catalogServer) {
+      case NONE -> "(none)";
+      case POSTGRES -> catalogJdbcUrl();
+      case REST -> restCatalogUrl() + " (REST, on " + catalogJdbcUrl() + ")";
+    };
+  }
+
+  /** Where the REST catalog server puts new tables: the warehouse path of config/local.env in this bucket. */
+  public String restWarehouse() {
+    return "s3a://" + bucket + "/warehouse";
   }
 
   /**

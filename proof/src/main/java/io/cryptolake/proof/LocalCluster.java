@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -67,8 +68,10 @@ public final class LocalCluster {
 
   /** The local servers of this cluster, for a harness that runs them itself: config/local.env's choices. */
   public LocalServersConfig serversConfig() {
-    LocalServersConfig servers = LocalServersConfig.defaults().withDataDir(dataDir());
-    return "postgres".equals(setting("CRYPTOLAKE_CATALOG_SERVER")) ? servers.withPostgres() : servers;
+    String catalogServer = setting("CRYPTOLAKE_CATALOG_SERVER");
+    return LocalServersConfig.defaults().withDataDir(dataDir()).withCatalogServer(catalogServer == null
+        ? LocalServersConfig.CatalogServer.NONE
+        : LocalServersConfig.CatalogServer.valueOf(catalogServer.toUpperCase(Locale.ROOT)));
   }
 
   public Path stateDir() {

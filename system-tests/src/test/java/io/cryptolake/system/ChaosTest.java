@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short version of `make chaos`: the same run on 24,000 trades, with three kill -9s of random jobs, the S3
- * server and the registry down for 10 s and a Kafka restart while the producer sends. Nothing may be lost,
+ * server, the catalog database and the registry down for 10 s and a Kafka restart while the producer sends. Nothing may be lost,
  * duplicated or blamed on an outage: reconcile and the producer's manifest must agree exactly.
  */
 class ChaosTest {
@@ -25,7 +25,8 @@ class ChaosTest {
 
     assertEquals(config.trades(), report.manifest().totalSent());
     List<String> injected = report.injected().stream().map(i -> i.injection().describe()).toList();
-    assertEquals(config.kills() + 3, injected.size(), injected.toString());
+    assertEquals(config.kills() + 4, injected.size(), injected.toString());
+    assertTrue(injected.contains("stop catalog for " + config.outage().toSeconds() + " s"), injected.toString());
     assertTrue(report.injected().stream().allMatch(i -> i.injection() instanceof Injection.KillJob
         ? i.detail().contains("new application app-") : i.detail().contains("ready")), injected.toString());
     assertTrue(report.noJobGaveUp(), "a job gave up restarting its query");

@@ -79,8 +79,11 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
         || l.contains("reconcile:") || l.contains("manifest:")).collect(Collectors.joining("\n", "", "\n"));
   }
 
-  private static String shortCause(String cause) {
+  /** A server that did not answer, by its name and address (which has colons); else the cause up to its first. */
+  static String shortCause(String cause) {
+    int down = cause.indexOf(" does not answer");
     int colon = cause.indexOf(':');
-    return (colon > 0 ? cause.substring(0, colon) : cause).replace("|", "/");
+    String shortened = down > 0 ? cause.substring(0, down) : colon > 0 ? cause.substring(0, colon) : cause;
+    return shortened.replace("|", "/");
   }
 }

@@ -65,7 +65,7 @@ public final class ChaosRun {
         .withCount(config.trades() / 2).withRate(config.ratePerSecond())
         .withFaults(SyntheticConfig.spreadFaults(config.faultFraction())).withSeed(config.seed())
         .withManifest(manifestPath);
-    List<Injection> plan = ChaosPlan.of(config, jobs);
+    List<Injection> plan = ChaosPlan.of(config, jobs, servers.catalog().isPresent());
     Instant start = Instant.now();
     CompletableFuture<Manifest> producer = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
     LOG.info("sending {} trades at {}/s; {} injections planned", config.trades(), config.ratePerSecond(), plan.size());
@@ -126,6 +126,7 @@ public final class ChaosRun {
       case "s3" -> servers.s3();
       case "kafka" -> servers.kafka();
       case "registry" -> servers.registry();
+      case "catalog" -> servers.catalog().orElseThrow(() -> new IllegalStateException("no catalog server runs"));
       default -> throw new IllegalArgumentException("no server " + name);
     };
   }
