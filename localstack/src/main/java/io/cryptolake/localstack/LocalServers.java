@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The set of local servers the pipeline needs: Kafka, the S3 API, the Schema Registry and, for jobs in several
- * JVMs, a catalog server (PostgreSQL, and Iceberg's REST catalog server on it when asked). Started in that order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives
- * the JVM that started it (short of a kill -9 of that JVM).
+ * JVMs, a catalog server (PostgreSQL, and Iceberg's REST catalog server on it when asked). Started in that
+ * order, stopped in reverse; a JVM shutdown hook stops whatever is still running, so no process outlives the JVM
+ * that started it (short of a kill -9 of that JVM).
  */
 public final class LocalServers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalServers.class);

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Where the local servers keep their data, which ports they listen on (all on 127.0.0.1), whether PostgreSQL
- * runs as the catalog database, and the S3 bucket and credentials. {@link #defaults()} reads the environment ({@code CRYPTOLAKE_*}) over fixed
- * ports; tests use {@link #withFreePorts()} so that a run never collides with a running stack.
+ * Where the local servers keep their data, which ports they listen on (all on 127.0.0.1), which catalog server
+ * runs, and the S3 bucket and credentials. {@link #defaults()} reads the environment ({@code CRYPTOLAKE_*}) over
+ * fixed ports; tests use {@link #withFreePorts()} so that a run never collides with a running stack.
  */
 public record LocalServersConfig(
     Path dataDir,

@@ -73,7 +73,8 @@ public final class PostgresServer extends ManagedServer {
   @Override
   protected void askToStop(Process server, List<ProcessHandle> tree) {
     try {
-      new ProcessBuilder("kill", "-INT", String.valueOf(server.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+      new ProcessBuilder("kill", "-INT", String.valueOf(server.pid())).inheritIO().start()
+          .waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
       super.askToStop(server, tree);
     } catch (InterruptedException e) {

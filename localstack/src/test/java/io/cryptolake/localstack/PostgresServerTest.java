@@ -20,7 +20,8 @@ class PostgresServerTest {
 
   @Test
   void servesTheCatalogDatabaseKeepsItAcrossARestartAndStopsDespiteOpenSessions() throws Exception {
-    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts().withCatalogServer(LocalServersConfig.CatalogServer.POSTGRES);
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts()
+        .withCatalogServer(LocalServersConfig.CatalogServer.POSTGRES);
     List<ProcessHandle> tree = new ArrayList<>();
     try (PostgresServer postgres = new PostgresServer(config)) {
       postgres.start();

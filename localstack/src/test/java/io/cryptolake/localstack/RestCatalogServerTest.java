@@ -41,8 +41,8 @@ class RestCatalogServerTest {
       // The catalog's state is PostgreSQL's: a restarted REST server still knows the table.
       rest.stop();
       rest.start();
-      HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(
-          URI.create(rest.url() + "/v1/namespaces/market_data/tables")).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create(rest.url()
+          + "/v1/namespaces/market_data/tables")).GET().build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, listed.statusCode(), listed.body());
       assertTrue(listed.body().contains("\"name\":\"trades\""), listed.body());
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short version of `make chaos`: the same run on 24,000 trades, with three kill -9s of random jobs, the S3
- * server, the catalog database and the registry down for 10 s and a Kafka restart while the producer sends. Nothing may be lost,
- * duplicated or blamed on an outage: reconcile and the producer's manifest must agree exactly.
+ * server, the catalog server and the registry down for 10 s and a Kafka restart while the producer sends.
+ * Nothing may be lost, duplicated or blamed on an outage: reconcile and the producer's manifest must agree.
  */
 class ChaosTest {
   @Test

@@ -72,7 +72,8 @@ class DeploymentConfigDriftTest {
     assertTrue(ports("kafka").contains(ENV.get("CRYPTOLAKE_KAFKA_PORT") + ":9092"), "kafka " + ports("kafka"));
     assertTrue(ports("minio").contains(ENV.get("CRYPTOLAKE_S3_PORT") + ":9000"), "minio " + ports("minio"));
     assertTrue(ports("schema-registry").contains(ENV.get("CRYPTOLAKE_REGISTRY_PORT") + ":8080"));
-    assertTrue(ports("postgres").contains(ENV.get("CRYPTOLAKE_POSTGRES_PORT") + ":5432"), "postgres " + ports("postgres"));
+    assertTrue(ports("postgres").contains(ENV.get("CRYPTOLAKE_POSTGRES_PORT") + ":5432"),
+        "postgres " + ports("postgres"));
     assertEquals("postgres", ENV.get("CRYPTOLAKE_CATALOG_SERVER"), "the local cluster's catalog is PostgreSQL too");
     String catalog = "jdbc:postgresql://postgres:5432/" + environment("postgres").get("POSTGRES_DB") + "?user="
         + environment("postgres").get("POSTGRES_USER");

@@ -68,11 +68,13 @@ class KubernetesManifestsTest {
       assertTrue(script.find(), "spark-submit/" + job + ".sh submits through submit.sh");
       assertEquals(job, script.group(1));
       assertEquals(script.group(2), spec.get("mainClass"), job + "'s class");
-      List<String> scriptArgs = script.group(3).isBlank() ? List.of() : Arrays.asList(script.group(3).trim().split(" "));
+      List<String> scriptArgs = script.group(3).isBlank() ? List.of()
+          : Arrays.asList(script.group(3).trim().split(" "));
       assertEquals(scriptArgs, spec.getOrDefault("arguments", List.of()), job + "'s arguments");
 
       String jar = ((String) spec.get("mainApplicationFile")).replaceFirst("^local://", "");
-      assertTrue(dockerfile.contains("COPY jobs/target/cryptolake-jobs.jar " + jar + "\n"), job + ": the image has " + jar);
+      assertTrue(dockerfile.contains("COPY jobs/target/cryptolake-jobs.jar " + jar + "\n"),
+          job + ": the image has " + jar);
       Map<String, Object> conf = map(spec, "sparkConf");
       String port = LOCAL.get(Project.uiPortVariable(job));
       assertEquals(port, conf.get("spark.ui.port"), job + "'s UI and metrics port");

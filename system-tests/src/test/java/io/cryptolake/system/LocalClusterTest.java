@@ -110,7 +110,8 @@ class LocalClusterTest {
           }
           for (String query : List.of("bronze-binance batch", "silver-kraken batch", "gold batch", "bars batch")) {
             assertTrue(Pattern.compile("(?m)^  last batch [0-9-]+ [0-9:.]+: " + Pattern.quote(query) + " [0-9]+: ")
-                .matcher(status.output()).find(), "make status shows the last '" + query + "' line:\n" + status.output());
+                .matcher(status.output()).find(),
+                "make status shows the last '" + query + "' line:\n" + status.output());
           }
         });
 
