@@ -1,6 +1,7 @@
 package io.cryptolake.proof;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.localstack.LocalServersConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,10 @@ public final class LocalCluster {
     this.dir = dir.toAbsolutePath();
     env.put("CRYPTOLAKE_CLUSTER_DIR", this.dir.resolve("state").toString());
     env.put("CRYPTOLAKE_DATA_DIR", dataDir().toString());
+    if (serversConfig().catalogServer() == LocalServersConfig.CatalogServer.NONE) {
+      // No catalog server: a SQLite catalog of this run's own, not the checkout's shared one.
+      env.put("CRYPTOLAKE_CATALOG_URI", "jdbc:sqlite:" + this.dir.resolve("catalog/iceberg.db"));
+    }
     if (externalServers) {
       env.put("CRYPTOLAKE_EXTERNAL_SERVERS", "1");
     }
@@ -72,6 +77,19 @@ public final class LocalCluster {
     return LocalServersConfig.defaults().withDataDir(dataDir()).withCatalogServer(catalogServer == null
         ? LocalServersConfig.CatalogServer.NONE
         : LocalServersConfig.CatalogServer.valueOf(catalogServer.toUpperCase(Locale.ROOT)));
+  }
+
+  /** The lake as this cluster's jobs see it (catalog, warehouse, S3), for a harness that reads it in its own JVM. */
+  public LakeConfig lakeConfig() {
+    LocalServersConfig servers = serversConfig();
+    String warehouse = setting("CRYPTOLAKE_WAREHOUSE");
+    return switch (servers.catalogServer()) {
+      case NONE -> LakeConfig.s3(dir, servers.s3Endpoint(), warehouse);
+      case POSTGRES -> new LakeConfig("iceberg", LakeConfig.CatalogType.JDBC, servers.catalogJdbcUrl(), warehouse,
+          "market_data", servers.s3Endpoint(), "us-east-1", true);
+      case REST -> new LakeConfig("iceberg", LakeConfig.CatalogType.REST, servers.restCatalogUrl(), warehouse,
+          "market_data", servers.s3Endpoint(), "us-east-1", true);
+    };
   }
 
   public Path stateDir() {

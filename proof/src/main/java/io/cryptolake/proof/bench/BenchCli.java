@@ -141,7 +141,7 @@ public final class BenchCli implements Callable<Integer> {
       PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs());
       report.firstBatch(bench.coldStart());
       cluster.awaitCaughtUp(Project.streamingJobs(), Duration.ofMinutes(10));
-      LakeConfig lake = LakeConfig.s3(cluster.dir(), servers.s3Endpoint(), cluster.setting("CRYPTOLAKE_WAREHOUSE"));
+      LakeConfig lake = cluster.lakeConfig();
       SparkSession spark = LakeSession.forJob("bench-latency", lake);
       LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
       try {
