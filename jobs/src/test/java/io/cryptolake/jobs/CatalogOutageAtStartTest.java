@@ -1,6 +1,7 @@
 package io.cryptolake.jobs;
 
 import static io.cryptolake.jobs.OperatorMistakesTest.assertOneLine;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cryptolake.lake.LakeConfig;
@@ -11,6 +12,7 @@ import io.cryptolake.localstack.PostgresServer;
 import io.cryptolake.testing.TestLake;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -44,7 +46,9 @@ class CatalogOutageAtStartTest {
       CompletableFuture<OperatorMistakesTest.Outcome> gold = CompletableFuture.supplyAsync(() ->
           OperatorMistakesTest.run(new GoldJob(), "--catalog", "outage", "--catalog-uri", postgres.jdbcUrl(),
               "--warehouse", lake.warehouse(), "--checkpoint-root", checkpoints.toString()));
-      Thread.sleep(8_000);
+      // While the catalog is down the job keeps waiting; before the fix it exited within a second.
+      await("gold waiting for its catalog").during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(500)).until(() -> !gold.isDone());
       postgres.start();
 
       OperatorMistakesTest.Outcome outcome = gold.get(3, TimeUnit.MINUTES);
