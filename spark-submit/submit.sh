@@ -4,12 +4,17 @@
 # Spark: $SPARK_HOME/bin/spark-submit when SPARK_HOME is a Spark distribution; otherwise the Spark runtime
 # the build assembles from Maven (servers/target/dist/spark). Every default below is an environment variable:
 #   SPARK_MASTER            master URL                      (local[2]; spark://127.0.0.1:7077 for make cluster-up)
-#   SPARK_DEPLOY_MODE       client or cluster               (client)
+#   SPARK_DEPLOY_MODE       client or cluster               (client). cluster: the cluster manager runs the driver
+#                           on a worker and, for a streaming job, restarts it when it fails (--supervise)
 #   CRYPTOLAKE_DRIVER_MEMORY / CRYPTOLAKE_EXECUTOR_MEMORY   (1g / 1g)
-#   CRYPTOLAKE_EXECUTOR_CORES / CRYPTOLAKE_MAX_CORES        (1 / 1: one core per job on a standalone cluster)
-#   CRYPTOLAKE_JOBS_JAR     the jobs jar                    (jobs/target/cryptolake-jobs.jar)
+#   CRYPTOLAKE_DRIVER_CORES (cluster mode) / CRYPTOLAKE_EXECUTOR_CORES   (1 / 1)
+#   CRYPTOLAKE_MAX_CORES    cores of a job on a standalone cluster (1); CRYPTOLAKE_MAX_CORES_<JOB> for one job
+#   CRYPTOLAKE_JOBS_JAR     the jobs jar: a path, or in cluster mode a URL every worker can fetch (http(s)://,
+#                           hdfs://...)                     (jobs/target/cryptolake-jobs.jar)
 #   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
-#   CRYPTOLAKE_LOG4J2       logging configuration            (spark-submit/log4j2.properties)
+#   CRYPTOLAKE_LOG4J2       logging configuration: a file on every host that runs a driver or an executor
+#                           (default: spark-submit/log4j2.properties for a client-mode driver, the copy of it
+#                           inside the jobs jar everywhere else)
 #   CRYPTOLAKE_LOG_FORMAT   text or json (Spark's structured JSON layout, one object per line)   (text)
 #   CRYPTOLAKE_JVM_OPTIONS  JVM options for the driver and the executors (config/local.env)
 #   CRYPTOLAKE_UI_PORT_<JOB> the driver UI and /metrics/prometheus port of a streaming job (config/local.env)
@@ -17,7 +22,10 @@ set -euo pipefail
 job="$1"; main_class="$2"; shift 2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="${CRYPTOLAKE_JOBS_JAR:-$root/jobs/target/cryptolake-jobs.jar}"
-if [[ ! -f "$jar" ]]; then
+deploy_mode="${SPARK_DEPLOY_MODE:-client}"
+[[ "$deploy_mode" == client || "$deploy_mode" == cluster ]] \
+  || { echo "submit: SPARK_DEPLOY_MODE must be client or cluster, not '$deploy_mode'" >&2; exit 2; }
+if [[ "$jar" != *://* && ! -f "$jar" ]]; then
   echo "submit: $jar not found; build it with 'make build'" >&2
   exit 2
 fi
@@ -25,26 +33,38 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 log_format="${CRYPTOLAKE_LOG_FORMAT:-text}"
 [[ "$log_format" == text || "$log_format" == json ]] || { echo "submit: CRYPTOLAKE_LOG_FORMAT must be text or json, not '$log_format'" >&2; exit 2; }
 log_file="${CRYPTOLAKE_LOG4J2:-$root/spark-submit/log4j2.properties}"
-log_config="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
+# A JVM away from this host cannot read this host's file: it applies the jar's copy (JobLogging).
+if [[ -n "${CRYPTOLAKE_LOG4J2:-}" ]]; then
+  remote_log="-Dlog4j2.configurationFile=$CRYPTOLAKE_LOG4J2 -Dcryptolake.log.format=$log_format"
+else
+  remote_log="-Dcryptolake.log4j2=bundled -Dcryptolake.log.format=$log_format"
+fi
+driver_log="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
+[[ "$deploy_mode" == cluster ]] && driver_log="$remote_log"
 jvm_options="${CRYPTOLAKE_JVM_OPTIONS-$(sed -n "s/^CRYPTOLAKE_JVM_OPTIONS=//p" "$root/config/local.env")}"
 # shellcheck disable=SC2206
 jvm=(${jvm_options})
 # A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
 ui_var="CRYPTOLAKE_UI_PORT_$(tr 'a-z-' 'A-Z_' <<< "$job")"
 ui_port="${!ui_var:-$(sed -n "s/^$ui_var=//p" "$root/config/local.env")}"
+cores_var="CRYPTOLAKE_MAX_CORES_$(tr 'a-z-' 'A-Z_' <<< "$job")"
+max_cores="${!cores_var:-${CRYPTOLAKE_MAX_CORES:-1}}"
 
 args=(
   --name "$job"
   --class "$main_class"
   --master "${SPARK_MASTER:-local[2]}"
-  --deploy-mode "${SPARK_DEPLOY_MODE:-client}"
+  --deploy-mode "$deploy_mode"
   --driver-memory "${CRYPTOLAKE_DRIVER_MEMORY:-1g}"
   --executor-memory "${CRYPTOLAKE_EXECUTOR_MEMORY:-1g}"
   --executor-cores "${CRYPTOLAKE_EXECUTOR_CORES:-1}"
-  --conf "spark.cores.max=${CRYPTOLAKE_MAX_CORES:-1}"
-  --driver-java-options "$log_config${jvm_options:+ $jvm_options}"
-  --conf "spark.executor.extraJavaOptions=$log_config${jvm_options:+ $jvm_options}"
+  --conf "spark.cores.max=$max_cores"
+  --driver-java-options "$driver_log${jvm_options:+ $jvm_options}"
+  --conf "spark.executor.extraJavaOptions=$remote_log${jvm_options:+ $jvm_options}"
 )
+[[ "$deploy_mode" == cluster ]] && args+=(--driver-cores "${CRYPTOLAKE_DRIVER_CORES:-1}")
+# A streaming job (it has a UI port) is restarted by the cluster manager when its driver fails.
+[[ "$deploy_mode" == cluster && -n "$ui_port" ]] && args+=(--supervise)
 [[ -n "$ui_port" ]] && args+=(--conf "spark.ui.port=$ui_port" --conf "spark.port.maxRetries=0")
 [[ "$log_format" == json ]] && args+=(--conf "spark.log.structuredLogging.enabled=true")
 # shellcheck disable=SC2206

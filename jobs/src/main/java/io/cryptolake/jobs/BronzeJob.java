@@ -3,7 +3,6 @@ package io.cryptolake.jobs;
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
 import io.cryptolake.cli.KafkaServers;
 import io.cryptolake.cli.Server;
@@ -74,6 +73,6 @@ public final class BronzeJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new BronzeJob(), args);
+    JobRunner.main(new BronzeJob(), args);
   }
 }

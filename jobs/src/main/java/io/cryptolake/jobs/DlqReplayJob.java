@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.RegistryUrl;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
@@ -78,6 +77,6 @@ public final class DlqReplayJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new DlqReplayJob(), args);
+    JobRunner.main(new DlqReplayJob(), args);
   }
 }

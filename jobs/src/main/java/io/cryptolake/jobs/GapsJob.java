@@ -3,7 +3,6 @@ package io.cryptolake.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.gaps.SequenceGaps;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeCatalog;
@@ -66,6 +65,6 @@ public final class GapsJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new GapsJob(), args);
+    JobRunner.main(new GapsJob(), args);
   }
 }

@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.gaps.GapMonitor;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.gold.GoldStream;
@@ -88,6 +87,6 @@ public final class GoldJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new GoldJob(), args);
+    JobRunner.main(new GoldJob(), args);
   }
 }

@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
@@ -57,6 +56,6 @@ public final class HistoryJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new HistoryJob(), args);
+    JobRunner.main(new HistoryJob(), args);
   }
 }

@@ -1,8 +1,10 @@
 package io.cryptolake.jobs;
 
+import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.Server;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.metrics.JobLogging;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.streaming.CheckpointLease;
@@ -29,6 +31,12 @@ final class JobRunner {
   private static final Duration SERVER_REPORT = Duration.ofSeconds(30);
 
   private JobRunner() {}
+
+  /** Every job's main: the product's logging where a JVM was asked to apply it (JobLogging), then the command. */
+  static void main(Object job, String[] args) {
+    JobLogging.applyIfAsked();
+    Cli.exit(job, args);
+  }
 
   /**
    * Runs the job's queries, each under its own supervisor (a failed query restarts from its checkpoint), until

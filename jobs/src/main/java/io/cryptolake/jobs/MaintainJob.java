@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -86,6 +85,6 @@ public final class MaintainJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new MaintainJob(), args);
+    JobRunner.main(new MaintainJob(), args);
   }
 }

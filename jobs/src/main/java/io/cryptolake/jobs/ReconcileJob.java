@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
 import io.cryptolake.cli.KafkaServers;
 import io.cryptolake.jobs.options.LakeOptions;
@@ -109,6 +108,6 @@ public final class ReconcileJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new ReconcileJob(), args);
+    JobRunner.main(new ReconcileJob(), args);
   }
 }

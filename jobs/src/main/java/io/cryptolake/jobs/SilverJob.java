@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.Server;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
@@ -55,6 +54,6 @@ public final class SilverJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new SilverJob(), args);
+    JobRunner.main(new SilverJob(), args);
   }
 }

@@ -1,7 +1,6 @@
 package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Check;
-import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.ConfigError;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeConfig;
@@ -64,6 +63,6 @@ public final class SqlJob implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    Cli.exit(new SqlJob(), args);
+    JobRunner.main(new SqlJob(), args);
   }
 }

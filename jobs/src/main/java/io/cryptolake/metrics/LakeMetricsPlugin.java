@@ -10,7 +10,8 @@ import org.apache.spark.api.plugin.SparkPlugin;
 /**
  * Spark plugin ({@code spark.plugins}) that publishes {@link JobMetrics} through Spark's metrics system, so
  * every sink configured there (Prometheus servlet, JMX, Graphite...) carries them, under
- * {@code <namespace>.driver.plugin.io.cryptolake.metrics.LakeMetricsPlugin.<name>}.
+ * {@code <namespace>.driver.plugin.io.cryptolake.metrics.LakeMetricsPlugin.<name>}; on executors it applies the
+ * product's logging ({@link JobLogging}).
  */
 public final class LakeMetricsPlugin implements SparkPlugin {
   @Override
@@ -24,8 +25,14 @@ public final class LakeMetricsPlugin implements SparkPlugin {
     };
   }
 
+  /** On executors: the product's logging (their JVMs cannot be pointed at a file of the submitting host). */
   @Override
   public ExecutorPlugin executorPlugin() {
-    return null;
+    return new ExecutorPlugin() {
+      @Override
+      public void init(PluginContext ctx, Map<String, String> extraConf) {
+        JobLogging.applyIfAsked();
+      }
+    };
   }
 }

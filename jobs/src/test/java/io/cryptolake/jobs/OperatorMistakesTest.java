@@ -86,6 +86,32 @@ class OperatorMistakesTest {
     assertTrue(outcome.err().startsWith(args.get(0) + ": ") || outcome.err().contains(": "), outcome.err());
   }
 
+  /**
+   * Issue 14: a driver the cluster runs (cluster deploy mode) starts in a new directory on some worker; a
+   * relative path (each default of a local run) would give it a catalog and checkpoints of its own there.
+   */
+  @Test
+  void aRelativePathStopsADriverInClusterDeployMode() {
+    System.setProperty("spark.submit.deployMode", "cluster");
+    try {
+      Outcome gold = run(new GoldJob(), "--checkpoint-root", "s3a://warehouse/checkpoints", "--warehouse",
+          "s3a://warehouse/warehouse", "--catalog-uri", "jdbc:sqlite:data/catalog/iceberg.db");
+      assertEquals(2, gold.status(), gold.err());
+      assertOneLine(gold.err(), "--catalog-uri: 'data/catalog/iceberg.db' is relative to the driver's working "
+          + "directory, which in cluster deploy mode is a new directory on whichever worker runs it");
+      Outcome silver = run(new SilverJob(), "--exchange", "binance", "--warehouse", "s3a://warehouse/warehouse",
+          "--catalog-uri", "jdbc:postgresql://catalog:5432/iceberg");
+      assertEquals(2, silver.status(), silver.err());
+      assertOneLine(silver.err(), "--checkpoint-root: 'data/checkpoints' is relative");
+      Outcome bronze = run(new BronzeJob(), "--exchange", "binance", "--checkpoint-root",
+          Path.of(System.getProperty("java.io.tmpdir"), "shared-checkpoints").toString());
+      assertEquals(2, bronze.status(), bronze.err());
+      assertOneLine(bronze.err(), "--warehouse: 'data/warehouse' is relative");
+    } finally {
+      System.clearProperty("spark.submit.deployMode");
+    }
+  }
+
   @Test
   void aServerThatDoesNotAnswerIsNamedInOneLine() throws Exception {
     int closed = closedPort();

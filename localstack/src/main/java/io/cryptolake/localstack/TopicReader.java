@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +37,17 @@ public final class TopicReader {
       Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
       return consumer.endOffsets(partitions).entrySet().stream()
           .mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+    }
+  }
+
+  /** Records each partition of the topic holds now, by partition number (all of them, empty ones too). */
+  public static Map<Integer, Long> recordsPerPartition(String bootstrapServers, String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrapServers)) {
+      List<TopicPartition> partitions = partitions(consumer, topic);
+      Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+      Map<Integer, Long> records = new TreeMap<>();
+      consumer.endOffsets(partitions).forEach((tp, end) -> records.put(tp.partition(), end - begin.get(tp)));
+      return records;
     }
   }
 

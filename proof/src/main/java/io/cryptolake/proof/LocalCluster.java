@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 /**
  * The local cluster of one run, driven the way an operator drives it (bin/cluster, the Makefile), with its
  * state, data and catalog under one directory: what is running in the Master UI, each job's product metrics
- * at its Prometheus endpoint, the pid of each job's driver. Ports are config/local.env's, or the environment's.
+ * at its Prometheus endpoint, each job's driver process and log. Ports are config/local.env's, or the
+ * environment's; so is the deploy mode, unless a harness names one.
  */
 public final class LocalCluster {
   private static final Pattern PLUGIN_METRIC = Pattern.compile(
@@ -45,13 +46,32 @@ public final class LocalCluster {
   private final Path dir;
   private final Map<String, String> settings = Project.settings();
   private final Map<String, String> env = new HashMap<>();
+  private final DeployMode deployMode;
+
+  /** Where the jobs' drivers run: where bin/cluster submits them, or on a worker (spark-submit's deploy modes). */
+  public enum DeployMode {
+    CLIENT, CLUSTER;
+
+    public String value() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A cluster in the deploy mode config/local.env (or the environment) names; see the other constructor. */
+  public LocalCluster(Path dir, boolean externalServers) {
+    this(dir, externalServers, null);
+  }
 
   /**
    * A cluster whose state is under {@code dir}, its servers' data (the catalog database's too) under
-   * {@link #dataDir()}; {@code externalServers}: the caller runs them, as {@link #serversConfig()} says.
+   * {@link #dataDir()}; {@code externalServers}: the caller runs them, as {@link #serversConfig()} says;
+   * {@code deployMode}: the jobs' (null: config/local.env's).
    */
-  public LocalCluster(Path dir, boolean externalServers) {
+  public LocalCluster(Path dir, boolean externalServers, DeployMode deployMode) {
     this.dir = dir.toAbsolutePath();
+    String configured = settings.getOrDefault("CRYPTOLAKE_DEPLOY_MODE", "client");
+    this.deployMode = deployMode != null ? deployMode : DeployMode.valueOf(configured.toUpperCase(Locale.ROOT));
+    env.put("CRYPTOLAKE_DEPLOY_MODE", this.deployMode.value());
     env.put("CRYPTOLAKE_CLUSTER_DIR", this.dir.resolve("state").toString());
     env.put("CRYPTOLAKE_DATA_DIR", dataDir().toString());
     if (serversConfig().catalogServer() == LocalServersConfig.CatalogServer.NONE) {
@@ -65,6 +85,16 @@ public final class LocalCluster {
 
   public Path dir() {
     return dir;
+  }
+
+  public DeployMode deployMode() {
+    return deployMode;
+  }
+
+  /** Sets an environment variable for every command run on this cluster (an operator's export). */
+  public LocalCluster withEnv(String name, String value) {
+    env.put(name, value);
+    return this;
   }
 
   public Path dataDir() {
@@ -136,12 +166,63 @@ public final class LocalCluster {
     runOrFail(Duration.ofMinutes(1), command.toArray(String[]::new));
   }
 
-  /** The pid of a job's driver (bin/cluster's pid file), when it is alive. */
+  /**
+   * A job's driver process, when it is alive: in client mode bin/cluster's pid file names it; in cluster mode
+   * it is the worker's DriverWrapper process that runs in the directory of the job's driver id.
+   */
   public Optional<ProcessHandle> driver(String job) {
+    Optional<String> driverId = driverId(job);
+    if (driverId.isPresent()) {
+      String inItsDirectory = "/" + driverId.get() + "/";
+      return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+          .filter(c -> c.contains("org.apache.spark.deploy.worker.DriverWrapper") && c.contains(inItsDirectory))
+          .isPresent()).findFirst();
+    }
     Path pidFile = stateDir().resolve(job + ".pid");
     try {
       return Files.exists(pidFile) ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
           .filter(ProcessHandle::isAlive) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The driver id the master gave a job submitted in cluster mode (bin/cluster keeps it). */
+  public Optional<String> driverId(String job) {
+    Path idFile = stateDir().resolve(job + ".driver");
+    try {
+      return Files.exists(idFile) ? Optional.of(Files.readString(idFile).trim()) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A job's log: its driver's stderr in a worker's directory (cluster mode), or the one bin/cluster appends to. */
+  public Path jobLog(String job) {
+    Optional<String> driverId = driverId(job);
+    if (driverId.isPresent()) {
+      for (Path worker : workerDirs()) {
+        Path stderr = worker.resolve(driverId.get()).resolve("stderr");
+        if (Files.exists(stderr)) {
+          return stderr;
+        }
+      }
+    }
+    return stateDir().resolve(job + ".log");
+  }
+
+  /** The logs of {@code jobs}, by job. */
+  public Map<String, Path> jobLogs(List<String> jobs) {
+    Map<String, Path> logs = new LinkedHashMap<>();
+    jobs.forEach(job -> logs.put(job, jobLog(job)));
+    return logs;
+  }
+
+  /** Each worker's own directory, where it runs drivers and executors. */
+  public List<Path> workerDirs() {
+    try (Stream<Path> files = Files.list(stateDir())) {
+      return files.filter(f -> f.getFileName().toString().startsWith("worker-") && Files.isDirectory(f)).sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -184,6 +265,25 @@ public final class LocalCluster {
       }
     });
     return running;
+  }
+
+  /** How many executors of application {@code name} each worker runs (its UI's JSON), worker by worker. */
+  public List<Integer> executorsPerWorker(String name) {
+    List<Integer> counts = new ArrayList<>();
+    int firstPort = Integer.parseInt(setting("CRYPTOLAKE_SPARK_WORKER_UI_PORT"));
+    for (int i = 0; i < workerDirs().size(); i++) {
+      String body = get("http://127.0.0.1:" + (firstPort + i) + "/json/").orElse("{}");
+      try {
+        int n = 0;
+        for (var executor : JSON.readTree(body).path("executors")) {
+          n += name.equals(executor.path("appdesc").path("name").asText()) ? 1 : 0;
+        }
+        counts.add(n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return counts;
   }
 
   /** The product's metrics at a job's Prometheus endpoint, by name; empty when the job does not answer. */

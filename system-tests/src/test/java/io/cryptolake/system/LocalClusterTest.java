@@ -9,7 +9,10 @@ import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.proof.LocalCluster;
 import io.cryptolake.proof.Project;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.schemas.DlqReason;
+import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -24,14 +28,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local cluster as an operator runs it: bin/cluster up, `make submit-all` (each job through its
- * spark-submit script and the built jobs jar), all five RUNNING in the Master UI at once, synthetic trades
- * through to gold, every metric at each job's Prometheus endpoint with the exact counts, `make status`,
- * `make reconcile` against the producer's manifest, and `make cluster-down` leaving no process behind. Uses
- * the ports of config/local.env: a local cluster already running on them makes the test fail at once.
+ * The local cluster as an operator runs it in production's deploy mode: bin/cluster up, `make submit-all` in
+ * cluster deploy mode (each job through its spark-submit script; the master puts every driver on a worker,
+ * which fetches the jobs jar by URL and runs it in its own directory, and restarts it after a kill -9),
+ * all five RUNNING in the Master UI at once, synthetic trades on 6 partitions per topic through to gold
+ * (bronze-binance with an executor on each worker), every metric at each job's Prometheus endpoint with the
+ * exact counts, no driver or executor using a file of the submitting host, `make status`, `make reconcile`
+ * against the producer's manifest, and `make cluster-down` leaving no process behind. Uses the ports of
+ * config/local.env: a local cluster already running on them makes the test fail at once.
  */
 class LocalClusterTest {
-  private static final LocalCluster CLUSTER = new LocalCluster(Project.file("system-tests/target/cluster"), false);
+  private static final int PARTITIONS = 6;
+  private static final LocalCluster CLUSTER = new LocalCluster(Project.file("system-tests/target/cluster"), false,
+      LocalCluster.DeployMode.CLUSTER).withEnv("CRYPTOLAKE_MAX_CORES_BRONZE_BINANCE", "2");
 
   @AfterAll
   static void stopWhateverIsLeft() {
@@ -50,15 +59,20 @@ class LocalClusterTest {
     List<String> jobs = Project.streamingJobs();
     await("all five jobs RUNNING in the Master UI at once").atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofSeconds(2)).until(() -> CLUSTER.runningApps().containsAll(jobs));
+    killedDriverIsRestartedByItsWorker("gold");
 
     Path manifest = CLUSTER.dir().resolve("manifest.json");
     Manifest sent = new SyntheticProducer(SyntheticConfig.defaults(CLUSTER.kafkaBootstrap(), CLUSTER.registryUrl())
-        .withCount(2_000).withFaults(SyntheticConfig.spreadFaults(0.05)).withSeed(61).withManifest(manifest)).run();
+        .withCount(2_000).withFaults(SyntheticConfig.spreadFaults(0.05)).withSeed(61).withPartitions(PARTITIONS)
+        .withManifest(manifest)).run();
     long expectedGold = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
 
     await("gold holds every valid trade once").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(expectedGold, CLUSTER.metrics("gold").get("records_out"), "gold records_out"));
     assertTrue(CLUSTER.runningApps().containsAll(jobs), "still all RUNNING after the data went through");
+    assertEquals(List.of(1, 1), CLUSTER.executorsPerWorker("bronze-binance"),
+        "bronze-binance (two cores) has an executor on each of the two workers");
+    SubmittingHost.assertNotUsedBy(CLUSTER, jobs);
 
     for (String job : jobs) {
       Map<String, Double> metrics = CLUSTER.metrics(job);
@@ -124,14 +138,29 @@ class LocalClusterTest {
         "ARGS=--manifest " + manifest);
     assertEquals(0, reconcile.exit(), reconcile.output());
     assertTrue(reconcile.output().contains("manifest: PASS"), reconcile.output());
+    for (var entry : sent.exchanges().entrySet()) {
+      assertTrue(reconcile.output().contains(String.format("kafka %-8s %s: %,d records held, bronze has read them all; "
+          + "missing 0, not in Kafka 0", entry.getKey(), entry.getValue().topic(), entry.getValue().sent())),
+          "bronze holds every Kafka offset once:\n" + reconcile.output());
+    }
 
     // The operator's look at the lake: SQL with local.env's settings, and a table's history.
     long distinctValid = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
+    // Also: each topic has 6 partitions; each one that holds records (the keys are symbols: one may get none)
+    // is in bronze with its offsets from 0, each exactly once, none skipped.
     Project.Result sql = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "sql",
-        "ARGS=-e 'SELECT count(*) AS gold_rows FROM gold_crypto_trades'");
+        "ARGS=-e 'SELECT count(*) AS gold_rows FROM gold_crypto_trades; " + exactPartitions() + "'");
     assertEquals(0, sql.exit(), sql.output());
     assertTrue(Pattern.compile("(?m)^gold_rows\\n-+\\n" + distinctValid + "\\n\\(1 row\\)$").matcher(sql.output()).find(),
         "make sql counts " + distinctValid + " gold rows:\n" + sql.output());
+    for (var entry : sent.exchanges().entrySet()) {
+      Map<Integer, Long> inKafka = TopicReader.recordsPerPartition(CLUSTER.kafkaBootstrap(), entry.getValue().topic());
+      assertEquals(PARTITIONS, inKafka.size(), entry.getValue().topic() + " partitions");
+      long holding = inKafka.values().stream().filter(n -> n > 0).count();
+      assertTrue(Pattern.compile("(?m)^" + entry.getKey() + "\\s+" + holding + "\\s+" + holding + "\\s+"
+          + entry.getValue().sent() + "$").matcher(sql.output()).find(),
+          entry.getKey() + ": " + holding + " partitions hold records, each exactly in bronze:\n" + sql.output());
+    }
     Project.Result history = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "history",
         "ARGS=gold_crypto_trades --last 5");
     assertEquals(0, history.exit(), history.output());
@@ -147,6 +176,38 @@ class LocalClusterTest {
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     assertEquals(List.of(), alive, "processes left after make cluster-down");
     CLUSTER.requirePortsFree();
+  }
+
+  /**
+   * kill -9 of a job's driver: its worker starts it again (--supervise) under the same driver id, as a new
+   * application, with nobody resubmitting it.
+   */
+  private static void killedDriverIsRestartedByItsWorker(String job) {
+    String driverId = CLUSTER.driverId(job).orElseThrow();
+    String app = CLUSTER.runningAppIds().get(job);
+    ProcessHandle driver = CLUSTER.driver(job).orElseThrow(() -> new AssertionError("no driver process of " + job));
+    driver.destroyForcibly();
+    driver.onExit().join();
+    await(job + " RUNNING again as a new application").atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(2)).until(() -> {
+          String now = CLUSTER.runningAppIds().get(job);
+          return now != null && !now.equals(app);
+        });
+    assertEquals(Optional.of(driverId), CLUSTER.driverId(job), "the same driver, restarted by its worker");
+    assertTrue(CLUSTER.driver(job).map(p -> p.pid() != driver.pid()).orElse(false), "a new driver process");
+  }
+
+  /** Per exchange: partitions in bronze, how many hold offsets 0..n-1 each exactly once, and rows. */
+  private static String exactPartitions() {
+    StringBuilder sql = new StringBuilder();
+    for (Exchange exchange : Exchange.values()) {
+      sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT \"").append(exchange.id())
+          .append("\" AS exchange, count(*) AS partitions, sum(CASE WHEN n = offsets AND low = 0 AND high = n - 1 ")
+          .append("THEN 1 ELSE 0 END) AS exact, sum(n) AS rows FROM (SELECT kafka_partition, count(*) AS n, ")
+          .append("count(DISTINCT kafka_offset) AS offsets, min(kafka_offset) AS low, max(kafka_offset) AS high ")
+          .append("FROM ").append(Tables.bronzeName(exchange)).append(" GROUP BY kafka_partition)");
+    }
+    return sql.toString();
   }
 
   /** DLQ reasons of the manifest, summed by their error_type. */

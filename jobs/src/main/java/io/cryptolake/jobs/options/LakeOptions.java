@@ -49,6 +49,10 @@ public final class LakeOptions {
 
   /** Checked before the job starts: where it writes must be writable, the endpoints must be URLs. */
   public LakeConfig toConfig() {
+    DriverLocation.requireNotRelative("--warehouse", warehouse);
+    if (catalogUri != null && catalogUri.startsWith("jdbc:sqlite:")) {
+      DriverLocation.requireNotRelative("--catalog-uri", catalogUri.substring("jdbc:sqlite:".length()));
+    }
     Check.writableDirectory("--warehouse", warehouse);
     if (catalogUri != null && catalogUri.startsWith("jdbc:sqlite:") && !catalogUri.startsWith("jdbc:sqlite::memory:")) {
       Path file = Paths.get(catalogUri.substring("jdbc:sqlite:".length()));

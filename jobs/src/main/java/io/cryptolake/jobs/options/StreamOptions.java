@@ -26,6 +26,7 @@ public final class StreamOptions {
   /** Checked before the job starts: a mistake here must not become a restart loop. */
   public StreamConfig toConfig() {
     Check.positive("--trigger-interval", triggerInterval);
+    DriverLocation.requireNotRelative("--checkpoint-root", checkpointRoot);
     Check.writableDirectory("--checkpoint-root", checkpointRoot);
     return new StreamConfig(uri(checkpointRoot), triggerInterval, fromScratch);
   }

@@ -72,6 +72,12 @@ public record SyntheticConfig(
         spreadOver);
   }
 
+  public SyntheticConfig withPartitions(int newPartitions) {
+    return new SyntheticConfig(bootstrapServers, registryUrl, exchanges, topics, symbols, count, duration,
+        ratePerSecond, newPartitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,
+        spreadOver);
+  }
+
   public SyntheticConfig withExchanges(List<Exchange> only) {
     return new SyntheticConfig(bootstrapServers, registryUrl, only, topics, symbols, count, duration,
         ratePerSecond, partitions, faultFractions, duplicateFraction, outOfOrderFraction, seed, manifest,

@@ -12,7 +12,8 @@ import picocli.CommandLine;
 /** {@code make chaos}: the fault-injection run on a local cluster of its own; exit 1 when anything is off. */
 @Command(name = "chaos", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs the local servers, a Spark cluster and the five jobs on the ports of config/local.env,",
-        "sends synthetic trades with faults, and meanwhile kills random jobs (kill -9, then their script again),",
+        "sends synthetic trades with faults, and meanwhile kills random jobs (kill -9, then their script again;",
+        "in cluster mode, CRYPTOLAKE_DEPLOY_MODE=cluster, their worker restarts them),",
         "stops the S3 server, restarts Kafka and stops the registry. Then waits for the jobs to catch up and runs",
         "reconcile against the producer's manifest. Writes a Markdown report; exits 1 unless everything holds."})
 public final class ChaosCli implements Callable<Integer> {

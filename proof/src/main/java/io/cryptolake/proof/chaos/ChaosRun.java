@@ -86,7 +86,7 @@ public final class ChaosRun {
     Duration catchUp = Duration.between(sent, Instant.now());
     List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
     return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
-        SupervisedRestarts.read(cluster.stateDir(), jobs));
+        SupervisedRestarts.read(cluster.jobLogs(jobs)));
   }
 
   /** Starts an injection; a kill's recovery (the new driver RUNNING) is awaited in the background. */
@@ -100,7 +100,10 @@ public final class ChaosRun {
         p.onExit().join();
         return String.valueOf(p.pid());
       }).orElse("none (already down)");
-      cluster.submit(kill.job());
+      // In cluster mode the driver's worker restarts it (--supervise); in client mode the operator does.
+      if (cluster.deployMode() == LocalCluster.DeployMode.CLIENT) {
+        cluster.submit(kill.job());
+      }
       return CompletableFuture.supplyAsync(() -> {
         await(kill.job() + " RUNNING again", RECOVERY_TIMEOUT, () -> {
           String app = cluster.runningAppIds().get(kill.job());

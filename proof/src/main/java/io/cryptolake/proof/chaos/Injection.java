@@ -9,7 +9,10 @@ public sealed interface Injection {
 
   String describe();
 
-  /** kill -9 of a job's driver, then its spark-submit script again. */
+  /**
+   * kill -9 of a job's driver, then its spark-submit script again (client mode) or, in cluster mode, nothing:
+   * the driver's worker restarts it.
+   */
   record KillJob(Duration at, String job) implements Injection {
     @Override
     public String describe() {

@@ -12,13 +12,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the jobs' own logs say they went through: each time a job's query supervisor restarted a failed query
  * (a batch that could not reach S3, Kafka or the registry), and each time it gave up. Read from the job logs
- * bin/cluster keeps (appended across restarts), whose lines start with the local time.
+ * (appended across restarts: bin/cluster's in client mode, the worker's in cluster mode), whose lines start
+ * with the local time.
  */
 public final class SupervisedRestarts {
   /** QuerySupervisor's lines: "<query> failed: <cause>; restarting from its checkpoint ..." and "... giving up". */
@@ -35,10 +37,12 @@ public final class SupervisedRestarts {
     return cause.length() > 140 ? cause.substring(0, 140) + "..." : cause;
   }
 
-  public static List<Restart> read(Path stateDir, List<String> jobs) {
+  /** The restarts in each job's log ({@code logs}: job to its log). */
+  public static List<Restart> read(Map<String, Path> logs) {
     List<Restart> restarts = new ArrayList<>();
-    for (String job : jobs) {
-      Path log = stateDir.resolve(job + ".log");
+    for (var entry : logs.entrySet()) {
+      String job = entry.getKey();
+      Path log = entry.getValue();
       if (!Files.exists(log)) {
         continue;
       }

@@ -124,7 +124,7 @@ public final class SoakRun {
     var gaps = cluster.run(Duration.ofMinutes(10), "bin/cluster", "batch", "gaps");
     var reconcile = cluster.run(Duration.ofMinutes(15), "bin/cluster", "batch", "reconcile");
     return new SoakReport(config, sent, sendTime, days, settled, maintained, gaps, reconcile,
-        cluster.runningApps(), SupervisedRestarts.read(cluster.stateDir(), jobs));
+        cluster.runningApps(), SupervisedRestarts.read(cluster.jobLogs(jobs)));
   }
 
   private SoakReport.Day sample(int day, long records) {
