@@ -1,20 +1,37 @@
 package io.cryptolake.lake;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.exceptions.DuplicateWAPCommitException;
+import org.apache.iceberg.spark.SparkSQLProperties;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Idempotent appends from a micro-batch: each commit records its writer (job name and streaming query id)
  * and batch id in the Iceberg snapshot summary, and a batch that a table already has is not appended again.
- * This is what lets a job write two tables per batch and survive a crash between the two writes.
+ * This is what lets a job write two tables per batch and survive a crash between the two writes. The check
+ * holds at commit time too: the rows are written as a staged snapshot under an id made of writer and batch
+ * (Iceberg's write-audit-publish), then published by a cherry-pick, which Iceberg refuses, atomically with the
+ * commit, once a snapshot with that id is in the table: a second copy of a job that got past its checkpoint
+ * lease (one that stalled for longer than the lease) cannot add a batch twice.
  */
 public final class BatchCommits {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchCommits.class);
   /** Spark sets this local property on the thread that runs a streaming query's batches. */
   private static final String QUERY_ID_PROPERTY = "sql.streaming.queryId";
+  private static final String BATCH_SEPARATOR = "@";
+  /** On a staged write: which attempt made it (copies of a job stage a batch under the same id). */
+  private static final String STAGE_ATTEMPT = "cryptolake.stage-attempt";
 
   private BatchCommits() {}
 
@@ -33,11 +50,22 @@ public final class BatchCommits {
       return false;
     }
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      if (writer.equals(snapshot.summary().get(CommitMarkers.WRITER))) {
-        return Long.parseLong(snapshot.summary().get(CommitMarkers.BATCH_ID)) >= batchId;
+      Map<String, String> summary = snapshot.summary();
+      if (writer.equals(summary.get(CommitMarkers.WRITER))) {
+        return Long.parseLong(summary.get(CommitMarkers.BATCH_ID)) >= batchId;
+      }
+      // Published on top of another writer's commit: Iceberg kept only the staged write's id.
+      String published = summary.get(SnapshotSummary.PUBLISHED_WAP_ID_PROP);
+      if (published != null && published.startsWith(writer + BATCH_SEPARATOR)) {
+        return Long.parseLong(published.substring(writer.length() + 1)) >= batchId;
       }
     }
     return false;
+  }
+
+  /** The staged-write id of a writer's batch: the same for every copy of the job, so Iceberg publishes it once. */
+  static String stageId(String writer, long batchId) {
+    return writer + BATCH_SEPARATOR + batchId;
   }
 
   /**
@@ -66,14 +94,63 @@ public final class BatchCommits {
     if (alreadyCommitted(table, writer, batchId)) {
       return false;
     }
-    var write = rows.writeTo(qualifiedTable)
-        .option("fanout-enabled", String.valueOf(fanout))
-        .option("snapshot-property." + CommitMarkers.WRITER, writer)
-        .option("snapshot-property." + CommitMarkers.BATCH_ID, String.valueOf(batchId));
-    for (Map.Entry<String, String> e : summary.entrySet()) {
-      write = write.option("snapshot-property." + e.getKey(), e.getValue());
+    Map<String, String> markers = new LinkedHashMap<>(summary);
+    markers.put(CommitMarkers.WRITER, writer);
+    markers.put(CommitMarkers.BATCH_ID, String.valueOf(batchId));
+    Snapshot staged = stage(rows, qualifiedTable, table, stageId(writer, batchId), markers, fanout);
+    if (staged == null) {
+      // The table did not stage the write (its property was not seen yet): Spark committed it as a plain append.
+      return true;
     }
-    write.append();
-    return true;
+    try {
+      // Usually a fast-forward: the staged snapshot becomes the table's. On top of another writer's commit,
+      // Iceberg adds its files again, and refuses if a snapshot with the same staged-write id was published.
+      table.manageSnapshots().cherrypick(staged.snapshotId()).commit();
+      return true;
+    } catch (DuplicateWAPCommitException published) {
+      LOG.warn("{}: batch {} of {} was committed by another copy of the job first; this copy's rows are not "
+          + "added", table.name(), batchId, writer);
+      return false;
+    }
+  }
+
+  /**
+   * Spark writes the rows as a staged snapshot (Iceberg's write-audit-publish): files and a snapshot in the
+   * table's metadata, not yet in the table. Null when Spark committed them directly.
+   */
+  private static Snapshot stage(Dataset<Row> rows, String qualifiedTable, Table table, String stageId,
+      Map<String, String> markers, boolean fanout) throws Exception {
+    if (!"true".equals(table.properties().get(TableProperties.WRITE_AUDIT_PUBLISH_ENABLED))) {
+      table.updateProperties().set(TableProperties.WRITE_AUDIT_PUBLISH_ENABLED, "true").commit();
+      rows.sparkSession().catalog().refreshTable(qualifiedTable);
+    }
+    // Two copies stage under the same id: this one's snapshot is the one with its own attempt marker.
+    String attempt = UUID.randomUUID().toString();
+    // The session of a streaming query's batches is the query's own: no other query sees this setting.
+    RuntimeConfig conf = rows.sparkSession().conf();
+    conf.set(SparkSQLProperties.WAP_ID, stageId);
+    try {
+      var write = rows.writeTo(qualifiedTable).option("fanout-enabled", String.valueOf(fanout))
+          .option("snapshot-property." + STAGE_ATTEMPT, attempt);
+      for (Map.Entry<String, String> e : markers.entrySet()) {
+        write = write.option("snapshot-property." + e.getKey(), e.getValue());
+      }
+      write.append();
+    } finally {
+      conf.unset(SparkSQLProperties.WAP_ID);
+    }
+    table.refresh();
+    Snapshot found = null;
+    for (Snapshot snapshot : table.snapshots()) {
+      if (attempt.equals(snapshot.summary().get(STAGE_ATTEMPT))) {
+        found = snapshot;
+      }
+    }
+    if (found == null) {
+      throw new IllegalStateException(table.name() + ": the write of " + stageId + " left no snapshot");
+    }
+    boolean inTable = table.currentSnapshot() != null
+        && SnapshotUtil.isAncestorOf(table, table.currentSnapshot().snapshotId(), found.snapshotId());
+    return inTable ? null : found;
   }
 }

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * A table's snapshots as an operator reads them: when, what operation, which job and batch wrote it (from the
@@ -26,8 +28,10 @@ public final class TableHistory {
   private TableHistory() {}
 
   public static void print(String name, Table table, int last, PrintStream out) {
+    // The table's own line of snapshots: a staged write that was never published (a second copy's) is not in it.
     List<Snapshot> snapshots = new ArrayList<>();
-    table.snapshots().forEach(snapshots::add);
+    SnapshotUtil.currentAncestors(table).forEach(snapshots::add);
+    Collections.reverse(snapshots);
     Snapshot current = table.currentSnapshot();
     Map<String, String> now = current == null ? Map.of() : current.summary();
     out.printf("%s: %s rows in %s data files, %s; %d snapshots%s%n", name,
@@ -51,7 +55,10 @@ public final class TableHistory {
   }
 
   static String writer(Map<String, String> summary) {
-    String writer = summary.get(CommitMarkers.WRITER);
+    String published = summary.getOrDefault(SnapshotSummary.PUBLISHED_WAP_ID_PROP, "");
+    // A batch published on top of another writer's commit keeps only its staged-write id, writer@batch.
+    String writer = summary.getOrDefault(CommitMarkers.WRITER,
+        published.contains("@") ? published.substring(0, published.lastIndexOf('@')) : null);
     if (writer != null) {
       // job:query-id; the id's first 8 characters tell the query's runs apart, as in Spark's UI.
       int colon = writer.indexOf(':');
@@ -66,6 +73,10 @@ public final class TableHistory {
   }
 
   private static String batch(Map<String, String> summary) {
+    String published = summary.getOrDefault(SnapshotSummary.PUBLISHED_WAP_ID_PROP, "");
+    if (!summary.containsKey(CommitMarkers.BATCH_ID) && published.contains("@")) {
+      return published.substring(published.lastIndexOf('@') + 1);
+    }
     return summary.getOrDefault(CommitMarkers.BATCH_ID, summary.getOrDefault(SINK_EPOCH, "-"));
   }
 

@@ -264,6 +264,8 @@ public final class Tables {
     // Several writers append to the same table (both silver jobs to the DLQ, replay to silver).
     props.put("commit.retry.num-retries", "20");
     props.put("commit.retry.min-wait-ms", "50");
+    // BatchCommits writes a batch as a staged snapshot, then adds it in a validated commit.
+    props.put("write.wap.enabled", "true");
     return props;
   }
 }
