@@ -97,10 +97,11 @@ public final class EmbeddedPipeline {
         StreamingQuery gold = GoldStream.start(spark, lake, goldConfig, goldStats);
         StreamingQuery ohlcv = OhlcvStream.start(spark, lake, goldConfig);
         // Upstream first: once bronze has every Kafka record, silver catches up with bronze, and so on.
-        awaitCaughtUp(bronze);
-        awaitCaughtUp(silver);
-        awaitCaughtUp(List.of(gold));
-        awaitCaughtUp(List.of(ohlcv));
+        awaitCaughtUp("bronze has every Kafka record", bronze);
+        awaitCaughtUp("silver and the DLQ have every bronze row", silver);
+        awaitCaughtUp("gold has every silver trade", List.of(gold));
+        awaitCaughtUp("the 1-minute bars are up to date", List.of(ohlcv));
+        out.println("Checking trade-id gaps, then every record's outcome ...");
         SequenceGaps.Result gaps = SequenceGaps.detect(spark, lake, null, null);
         RunReport report = RunReport.collect(spark, lake, manifest,
             exchange -> TopicReader.recordCount(serverConfig.kafkaBootstrap(), exchange.defaultTopic()),
@@ -113,13 +114,16 @@ public final class EmbeddedPipeline {
     }
   }
 
-  private static void awaitCaughtUp(List<StreamingQuery> queries) throws TimeoutException {
+  /** Waits until the queries have read all their sources have, then stops them and says how long it took. */
+  private void awaitCaughtUp(String what, List<StreamingQuery> queries) throws TimeoutException {
+    long start = System.nanoTime();
     for (StreamingQuery query : queries) {
       StreamingQueries.awaitDrained(query, Duration.ofMinutes(10));
     }
     for (StreamingQuery query : queries) {
       query.stop();
     }
+    out.printf("  %s (%.1f s)%n", what, (System.nanoTime() - start) / 1e9);
   }
 
   private static void wipe(Path dir) {

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.to_date;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
-import io.cryptolake.metrics.Freshness;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.Map;
@@ -19,15 +18,17 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
  * Kafka to the exchange's bronze table, value bytes untouched, with the Kafka metadata. Exactly once: the
- * checkpoint holds the offsets of each micro-batch and Iceberg's streaming commit records the batch id, so
- * a batch replayed after a crash is not appended twice. With an empty checkpoint it starts after the offsets
- * its table already holds ({@link BronzeResume}).
+ * checkpoint holds the offsets of each micro-batch and each commit records the batch id
+ * ({@link BronzeBatchWriter}), so a batch replayed after a crash is not appended twice. With an empty
+ * checkpoint it starts after the offsets its table already holds ({@link BronzeResume}).
  */
 public final class BronzeStream {
   private BronzeStream() {}
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, BronzeConfig config) {
-    new LakeCatalog(spark, lake).ensure(Tables.bronze(config.exchange()));
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    catalog.ensure(Tables.bronze(config.exchange()));
+    catalog.ensure(Tables.offsetGaps());
     BronzeBatchLog.install(spark, config.jobName());
     String checkpoint = config.stream().checkpointFor(config.jobName());
     Dataset<Row> kafka = spark.readStream()
@@ -41,14 +42,12 @@ public final class BronzeStream {
         .option("failOnDataLoss", config.failOnDataLoss())
         .load();
     try {
-      return Freshness.observe(toBronzeRows(kafka, config.exchange()), col("kafka_timestamp")).writeStream()
-          .format("iceberg")
-          .outputMode("append")
+      return toBronzeRows(kafka, config.exchange()).writeStream()
           .queryName(config.jobName())
           .trigger(config.stream().trigger())
           .option("checkpointLocation", checkpoint)
-          .option("fanout-enabled", "true")
-          .toTable(lake.qualified(Tables.bronzeName(config.exchange())));
+          .foreachBatch(new BronzeBatchWriter(config, lake, catalog))
+          .start();
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not start " + config.jobName(), e);
     }

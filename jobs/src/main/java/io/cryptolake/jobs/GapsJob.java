@@ -9,6 +9,7 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Progress;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,7 +40,10 @@ public final class GapsJob implements Callable<Integer> {
     LakeConfig lakeConfig = lake.toExistingLake();
     SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
     new LakeCatalog(spark, lakeConfig).require(Tables.GOLD);
-    SequenceGaps.Result result = SequenceGaps.detect(spark, lakeConfig, from, to);
+    SequenceGaps.Result result;
+    try (Progress step = Progress.step("gaps: trade ids of gold, per exchange and symbol")) {
+      result = SequenceGaps.detect(spark, lakeConfig, from, to);
+    }
     System.out.printf("%d gaps found, %d new in %s; %d earlier gaps filled since the last check%n",
         result.found().size(), result.added(), lakeConfig.qualified(Tables.SEQUENCE_GAPS),
         result.filled());

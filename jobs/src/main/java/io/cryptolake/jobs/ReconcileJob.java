@@ -7,6 +7,8 @@ import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Progress;
 import io.cryptolake.reconcile.KafkaCheck;
 import io.cryptolake.reconcile.ManifestCheck;
 import io.cryptolake.reconcile.Reconciliation;
@@ -86,14 +88,21 @@ public final class ReconcileJob implements Callable<Integer> {
     boolean ok = result.ok();
     if (withKafka) {
       boolean kafkaOk = true;
+      long recorded = 0;
       for (Exchange exchange : exchanges) {
-        KafkaCheck check = KafkaCheck.run(spark, lakeConfig, exchange, kafkaServers.bootstrapServers(),
-            topics.getOrDefault(exchange, exchange.defaultTopic()));
+        String topic = topics.getOrDefault(exchange, exchange.defaultTopic());
+        KafkaCheck check;
+        try (Progress step = Progress.step("reconcile: %s against Kafka's %s", Tables.bronzeName(exchange), topic)) {
+          check = KafkaCheck.run(spark, lakeConfig, exchange, kafkaServers.bootstrapServers(), topic);
+        }
         check.print(System.out);
         kafkaOk &= check.ok();
+        recorded += check.recorded();
       }
-      System.out.println(kafkaOk ? "  kafka: PASS, bronze has every offset Kafka held, up to where it has read"
-          : "  kafka: FAIL, see the offending partitions above");
+      System.out.println(!kafkaOk ? "  kafka: FAIL, see the offending partitions above"
+          : "  kafka: PASS, bronze has every offset Kafka held, up to where it has read" + (recorded == 0 ? ""
+              : String.format(", except %,d offsets Kafka deleted first, on record in %s", recorded,
+                  Tables.OFFSET_GAPS)));
       ok &= kafkaOk;
     } else {
       System.out.println("  kafka: not compared (" + (kafka ? "a --from/--to window" : "--no-kafka") + ")");

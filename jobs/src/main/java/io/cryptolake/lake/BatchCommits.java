@@ -36,6 +36,18 @@ public final class BatchCommits {
   private BatchCommits() {}
 
   /**
+   * Looks at a batch's snapshot before it is published (or, on a table that did not stage it, just after it was
+   * committed): a writer that must check what it wrote against the table, or record something first, does it
+   * here; an exception leaves the staged snapshot unpublished.
+   */
+  @FunctionalInterface
+  public interface BeforePublish {
+    BeforePublish NOTHING = staged -> {};
+
+    void check(Snapshot staged) throws Exception;
+  }
+
+  /**
    * The writer id of a job's micro-batch: the job name and its streaming query id, which stays the same across
    * restarts from one checkpoint and changes with a new checkpoint (whose batch ids start again at 0).
    */
@@ -75,7 +87,13 @@ public final class BatchCommits {
    */
   public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
       long batchId, Map<String, String> summary) throws Exception {
-    return append(rows, qualifiedTable, table, writer, batchId, summary, true);
+    return append(rows, qualifiedTable, table, writer, batchId, summary, true, BeforePublish.NOTHING);
+  }
+
+  /** As {@link #appendOnce}, with a look at the staged snapshot before it is published. */
+  public static boolean appendOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
+      long batchId, Map<String, String> summary, BeforePublish beforePublish) throws Exception {
+    return append(rows, qualifiedTable, table, writer, batchId, summary, true, beforePublish);
   }
 
   /**
@@ -86,11 +104,11 @@ public final class BatchCommits {
    */
   public static boolean appendClusteredOnce(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
       long batchId, Map<String, String> summary) throws Exception {
-    return append(rows, qualifiedTable, table, writer, batchId, summary, false);
+    return append(rows, qualifiedTable, table, writer, batchId, summary, false, BeforePublish.NOTHING);
   }
 
   private static boolean append(Dataset<Row> rows, String qualifiedTable, Table table, String writer,
-      long batchId, Map<String, String> summary, boolean fanout) throws Exception {
+      long batchId, Map<String, String> summary, boolean fanout, BeforePublish beforePublish) throws Exception {
     if (alreadyCommitted(table, writer, batchId)) {
       return false;
     }
@@ -98,7 +116,8 @@ public final class BatchCommits {
     markers.put(CommitMarkers.WRITER, writer);
     markers.put(CommitMarkers.BATCH_ID, String.valueOf(batchId));
     Snapshot staged = stage(rows, qualifiedTable, table, stageId(writer, batchId), markers, fanout);
-    if (staged == null) {
+    beforePublish.check(staged);
+    if (!isStaged(table, staged)) {
       // The table did not stage the write (its property was not seen yet): Spark committed it as a plain append.
       return true;
     }
@@ -116,7 +135,7 @@ public final class BatchCommits {
 
   /**
    * Spark writes the rows as a staged snapshot (Iceberg's write-audit-publish): files and a snapshot in the
-   * table's metadata, not yet in the table. Null when Spark committed them directly.
+   * table's metadata, not yet in the table (or, on a table not yet set up for it, in the table).
    */
   private static Snapshot stage(Dataset<Row> rows, String qualifiedTable, Table table, String stageId,
       Map<String, String> markers, boolean fanout) throws Exception {
@@ -149,8 +168,11 @@ public final class BatchCommits {
     if (found == null) {
       throw new IllegalStateException(table.name() + ": the write of " + stageId + " left no snapshot");
     }
-    boolean inTable = table.currentSnapshot() != null
-        && SnapshotUtil.isAncestorOf(table, table.currentSnapshot().snapshotId(), found.snapshotId());
-    return inTable ? null : found;
+    return found;
+  }
+
+  private static boolean isStaged(Table table, Snapshot snapshot) {
+    return table.currentSnapshot() == null
+        || !SnapshotUtil.isAncestorOf(table, table.currentSnapshot().snapshotId(), snapshot.snapshotId());
   }
 }

@@ -21,7 +21,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 public final class TableHistory {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
       .withZone(ZoneOffset.UTC);
-  /** What Iceberg's Spark streaming sink records on its commits (bronze writes through it). */
+  /** What Iceberg's Spark streaming sink records on its commits (bronze's, before it used commit markers). */
   private static final String SINK_QUERY = "spark.sql.streaming.queryId";
   private static final String SINK_EPOCH = "spark.sql.streaming.epochId";
 

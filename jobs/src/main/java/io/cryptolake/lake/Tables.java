@@ -149,7 +149,7 @@ public final class Tables {
     List<TableDef> tables = new ArrayList<>();
     exchanges.forEach(e -> tables.add(bronze(e)));
     exchanges.forEach(e -> tables.add(silver(e)));
-    tables.addAll(List.of(dlq(), dlqArchive(), gold(), ohlcv1m(), sequenceGaps(), sequenceProgress()));
+    tables.addAll(List.of(dlq(), dlqArchive(), gold(), ohlcv1m(), sequenceGaps(), sequenceProgress(), offsetGaps()));
     return tables;
   }
 
@@ -201,6 +201,27 @@ public final class Tables {
         optional(11, "filled_at", Types.TimestampType.withZone(), "when gold got the last missing id; NULL while open"),
         optional(12, "updated_at", Types.TimestampType.withZone(), "when missing_ids last changed"));
     return new TableDef(SEQUENCE_GAPS, schema, s -> PartitionSpec.builderFor(s).identity("exchange").build(),
+        updatedInPlace(properties("control", null, null)));
+  }
+
+  public static final String OFFSET_GAPS = "control_offset_gaps";
+
+  /**
+   * Kafka offsets a bronze job skipped because Kafka had deleted them (retention ran ahead of bronze, with
+   * --fail-on-data-loss false): one row per gap, kept forever, so the loss stays on record after bronze's own
+   * retention deletes the rows around it. Reconcile shows them.
+   */
+  public static TableDef offsetGaps() {
+    Schema schema = new Schema(
+        optional(1, "exchange", Types.StringType.get()),
+        optional(2, "kafka_topic", Types.StringType.get()),
+        optional(3, "kafka_partition", Types.IntegerType.get()),
+        optional(4, "first_offset", Types.LongType.get(), "first offset lost"),
+        optional(5, "last_offset", Types.LongType.get(), "last offset lost"),
+        optional(6, "missing", Types.LongType.get(), "offsets lost: last_offset - first_offset + 1"),
+        optional(7, "detected_at", Types.TimestampType.withZone()),
+        optional(8, "detected_by", Types.StringType.get(), "the bronze job, its query and batch"));
+    return new TableDef(OFFSET_GAPS, schema, s -> PartitionSpec.unpartitioned(),
         updatedInPlace(properties("control", null, null)));
   }
 

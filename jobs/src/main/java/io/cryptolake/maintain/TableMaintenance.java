@@ -5,6 +5,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.SnapshotCounts;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Progress;
 import io.cryptolake.streaming.StreamingReaders;
 import java.io.PrintStream;
 import java.sql.Timestamp;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Type;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+  private static final int MANIFEST_ATTEMPTS = 5;
 
   private TableMaintenance() {}
 
@@ -46,7 +49,9 @@ public final class TableMaintenance {
     List<TableReport> reports = new ArrayList<>();
     for (TableDef def : Tables.all(options.exchanges())) {
       if (catalog.exists(def.name())) {
-        reports.add(maintain(spark, lake, catalog, def, options, readers));
+        try (Progress step = Progress.step("maintain: %s", def.name())) {
+          reports.add(maintain(spark, lake, catalog, def, options, readers));
+        }
       }
     }
     if (reports.isEmpty()) {
@@ -84,7 +89,7 @@ public final class TableMaintenance {
     if (options.compact() && filesBefore > 1) {
       spark.sql("CALL " + procedures + ".rewrite_data_files(table => '" + id + "', options => map("
           + "'min-input-files', '" + options.minInputFiles() + "', 'partial-progress.enabled', 'true'))");
-      spark.sql("CALL " + procedures + ".rewrite_manifests(table => '" + id + "')");
+      rewriteManifests(spark, procedures, id);
     }
     long filesAfter = SnapshotCounts.dataFiles(table);
     Instant expireBefore = Instant.now().minus(options.expireOlderThan());
@@ -124,6 +129,26 @@ public final class TableMaintenance {
         + "WHEN NOT MATCHED THEN INSERT *");
     spark.sql("DELETE FROM " + dlq + " WHERE " + old);
     return SnapshotCounts.rows(catalog.load(Tables.DLQ_ARCHIVE)) - before;
+  }
+
+  /**
+   * Iceberg's rewrite_manifests fails, rather than retry, when a concurrent append merged some of the manifests
+   * it replaces (a streaming job's append merges them every {@code commit.manifest-merge.min-count-to-merge}
+   * commits): a race with the jobs, not an error, so it runs again on the new snapshot.
+   */
+  private static void rewriteManifests(SparkSession spark, String procedures, String id) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        spark.sql("CALL " + procedures + ".rewrite_manifests(table => '" + id + "')");
+        return;
+      } catch (ValidationException raced) {
+        if (attempt == MANIFEST_ATTEMPTS) {
+          throw raced;
+        }
+        LOG.info("{}: a job's commit changed the manifests during rewrite_manifests ({}); rewriting again", id,
+            raced.getMessage());
+      }
+    }
   }
 
   /** " AND" the row was written before its source table's retention, when the table has a source. */

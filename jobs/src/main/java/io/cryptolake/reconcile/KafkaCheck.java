@@ -35,7 +35,11 @@ import org.apache.spark.sql.types.StructType;
  *   bronze committed that bronze does not have;</li>
  *   <li>not in Kafka: bronze offsets Kafka never had (beyond its latest, or a partition it does not have);</li>
  *   <li>lost to retention: offsets below Kafka's earliest that bronze skipped, i.e. Kafka deleted them before
- *   bronze read them (possible only with {@code --fail-on-data-loss false});</li>
+ *   bronze read them (possible only with {@code --fail-on-data-loss false}), and that bronze did not record in
+ *   {@code control_offset_gaps};</li>
+ *   <li>recorded: offsets bronze recorded there as skipped, whenever it met them: a loss on record, reported
+ *   and not a violation (the operator chose to skip it), also once bronze's retention removed the rows around
+ *   it;</li>
  *   <li>behind: offsets Kafka had at the start that bronze has not read yet: a lag, not a violation.</li>
  * </ul>
  * Assumption: the topics are neither compacted nor written in transactions, so every offset is a record.
@@ -44,7 +48,10 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
 
   /** One partition: Kafka's range at the start, what bronze holds of it, and the findings. */
   public record Partition(int partition, long earliest, long latest, long bronzeRows, long readUpTo, long missing,
-      long notInKafka, long lostToRetention, long behind) {}
+      long notInKafka, long lostToRetention, long recorded, long behind) {}
+
+  /** A gap bronze recorded in {@code control_offset_gaps}. */
+  public record RecordedGap(int partition, long firstOffset, long missing) {}
 
   public long missing() {
     return partitions.stream().mapToLong(Partition::missing).sum();
@@ -56,6 +63,10 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
 
   public long lostToRetention() {
     return partitions.stream().mapToLong(Partition::lostToRetention).sum();
+  }
+
+  public long recorded() {
+    return partitions.stream().mapToLong(Partition::recorded).sum();
   }
 
   public long behind() {
@@ -80,21 +91,27 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
     Table table = new LakeCatalog(spark, lake).require(Tables.bronzeName(exchange));
     Snapshot snapshot = table.currentSnapshot();
     KafkaOffsets after = KafkaOffsets.of(bootstrapServers, topic);
+    List<RecordedGap> recorded = new ArrayList<>();
+    if (new LakeCatalog(spark, lake).exists(Tables.OFFSET_GAPS)) {
+      spark.table(lake.qualified(Tables.OFFSET_GAPS)).where(col("kafka_topic").equalTo(topic))
+          .select("kafka_partition", "first_offset", "missing").collectAsList()
+          .forEach(r -> recorded.add(new RecordedGap(r.getInt(0), r.getLong(1), r.getLong(2))));
+    }
     Dataset<Row> bronze = spark.table(lake.qualified(Tables.bronzeName(exchange)));
     if (snapshot != null) {
       bronze = spark.read().option("snapshot-id", snapshot.snapshotId()).table(lake.qualified(Tables.bronzeName(exchange)));
     } else {
       bronze = bronze.limit(0);
     }
-    return of(spark, exchange, bronze, before, after);
+    return of(spark, exchange, bronze, before, after, recorded);
   }
 
   /**
    * {@code before} and {@code after}: the topic's offsets read just before and just after {@code bronze} (the
-   * exchange's bronze table) is read.
+   * exchange's bronze table) is read; {@code recorded}: the gaps bronze recorded for the topic.
    */
   public static KafkaCheck of(SparkSession spark, Exchange exchange, Dataset<Row> bronze, KafkaOffsets before,
-      KafkaOffsets after) {
+      KafkaOffsets after, List<RecordedGap> recorded) {
     List<Row> bounds = new ArrayList<>();
     after.latest().forEach((p, end) -> bounds.add(RowFactory.create(p, before.earliest().getOrDefault(p, 0L), end)));
     StructType schema = new StructType().add("bound_partition", DataTypes.IntegerType)
@@ -117,8 +134,11 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
       long earliest = before.earliest().getOrDefault(p, 0L);
       long latest = before.latest().getOrDefault(p, 0L);
       Row b = bronzeByPartition.get(p);
+      List<RecordedGap> gaps = recorded.stream().filter(g -> g.partition() == p).toList();
+      long recordedHere = gaps.stream().mapToLong(RecordedGap::missing).sum();
       if (b == null) {
-        partitions.add(new Partition(p, earliest, latest, 0, earliest, 0, 0, 0, Math.max(0, latest - earliest)));
+        partitions.add(new Partition(p, earliest, latest, 0, earliest, 0, 0, 0, recordedHere,
+            Math.max(0, latest - earliest)));
         continue;
       }
       long rows = b.getLong(1);
@@ -129,18 +149,24 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
       long rowsBelowEarliest = rows - beyond - knownFromEarliest;
       long lost = first < earliest ? Math.max(0, Math.min(earliest, readUpTo) - first - rowsBelowEarliest)
           + Math.max(0, earliest - Math.max(readUpTo, first)) : 0;
+      // Recorded gaps inside the range bronze still holds are the lost offsets counted above, on record.
+      long recordedInRange = gaps.stream().filter(g -> g.firstOffset() > first).mapToLong(RecordedGap::missing).sum();
       long checkedFrom = Math.max(earliest, first);
       long missing = Math.max(0, readUpTo - checkedFrom - knownFromEarliest);
-      partitions.add(new Partition(p, earliest, latest, rows, readUpTo, missing, beyond, lost,
-          Math.max(0, latest - Math.max(readUpTo, earliest))));
+      partitions.add(new Partition(p, earliest, latest, rows, readUpTo, missing, beyond,
+          Math.max(0, lost - recordedInRange), recordedHere, Math.max(0, latest - Math.max(readUpTo, earliest))));
     }
     return new KafkaCheck(exchange, before.topic(), before.exists(), List.copyOf(partitions));
   }
 
   public void print(PrintStream out) {
-    out.printf("  kafka %-8s %s: %,d records held, bronze %s; missing %,d, not in Kafka %,d, lost to retention %,d%s%n",
+    out.printf("  kafka %-8s %s: %,d records held, bronze %s; missing %,d, not in Kafka %,d, lost to retention %,d"
+        + "%s%s%n",
         exchange.id(), topic, kafkaRecords(), behind() == 0 ? "has read them all" : String.format("%,d behind", behind()),
-        missing(), notInKafka(), lostToRetention(), topicExists ? "" : " (Kafka has no such topic)");
+        missing(), notInKafka(), lostToRetention(), recorded() == 0 ? ""
+            : String.format(" (and %,d Kafka deleted before bronze read them, on record in %s)", recorded(),
+                Tables.OFFSET_GAPS),
+        topicExists ? "" : " (Kafka has no such topic)");
     for (Partition p : partitions) {
       if (p.missing() + p.notInKafka() + p.lostToRetention() > 0) {
         out.printf("    offending: partition %d: Kafka %,d..%,d, bronze read up to %,d: missing %,d, not in Kafka %,d, "

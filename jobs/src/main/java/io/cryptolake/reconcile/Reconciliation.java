@@ -8,6 +8,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.LineageKey;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Progress;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.StreamingReaders;
 import java.io.PrintStream;
@@ -155,14 +156,26 @@ public final class Reconciliation {
       Dataset<Row> bronze = read.rows();
       Dataset<Row> silver = spark.table(lake.qualified(Tables.silverName(exchange)));
       Dataset<Row> dlq = dlqAll.where(col("bronze_source").equalTo(Tables.bronzeName(exchange)));
-      results.add(BronzeCheck.run(exchange, bronze, silver, dlq, read.behind()));
-      dlq.join(bronze.select(LineageKey.columns()), LineageKey.joinOn(), "left_semi")
-          .groupBy("error_reason").count().collectAsList()
-          .forEach(r -> byReason.merge(r.getString(0), r.getLong(1), Long::sum));
+      try (Progress step = Progress.step("reconcile: %s against %s and the DLQ", Tables.bronzeName(exchange),
+          Tables.silverName(exchange))) {
+        results.add(BronzeCheck.run(exchange, bronze, silver, dlq, read.behind()));
+        dlq.join(bronze.select(LineageKey.columns()), LineageKey.joinOn(), "left_semi")
+            .groupBy("error_reason").count().collectAsList()
+            .forEach(r -> byReason.merge(r.getString(0), r.getLong(1), Long::sum));
+      }
     }
-    GoldResult gold = catalog.exists(Tables.GOLD) ? GoldCheck.run(spark, lake, exchanges, catalog, readers) : null;
-    BarCheck.Result bars = catalog.exists(Tables.GOLD) && catalog.exists(Tables.OHLCV_1M)
-        ? BarCheck.run(spark, lake, exchanges.stream().map(Exchange::code).toList()) : null;
+    GoldResult gold = null;
+    if (catalog.exists(Tables.GOLD)) {
+      try (Progress step = Progress.step("reconcile: %s against silver", Tables.GOLD)) {
+        gold = GoldCheck.run(spark, lake, exchanges, catalog, readers);
+      }
+    }
+    BarCheck.Result bars = null;
+    if (catalog.exists(Tables.GOLD) && catalog.exists(Tables.OHLCV_1M)) {
+      try (Progress step = Progress.step("reconcile: %s against %s's trades", Tables.OHLCV_1M, Tables.GOLD)) {
+        bars = BarCheck.run(spark, lake, exchanges.stream().map(Exchange::code).toList());
+      }
+    }
     return new Result(results, byReason, gold, bars);
   }
 }

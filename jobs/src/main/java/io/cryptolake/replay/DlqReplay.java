@@ -10,6 +10,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.LineageKey;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.Progress;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverTransform;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
@@ -58,7 +59,8 @@ public final class DlqReplay {
               col("kafka_partition"), col("kafka_offset"), col("kafka_timestamp"), col("bronze_ingestion_timestamp"),
               col("error_reason").as("original_reason")), "original_reason")
           .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
+      try (Progress step = Progress.step("dlq-replay: %s's DLQ rows with today's rules%s", exchange.id(),
+          options.dryRun() ? " (dry run)" : ", then to silver")) {
         for (Row r : validated.groupBy(col("original_reason"), col(TradeValidator.ERROR_REASON)).agg(count("*"))
             .collectAsList()) {
           selected += r.getLong(2);

@@ -1,5 +1,6 @@
 package io.cryptolake.streaming;
 
+import io.cryptolake.cli.ConfigError;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -13,7 +14,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /**
  * Which failures of a query a restart can cure. Transient: a server that did not answer, a commit that lost
  * a race; the supervisor retries those. Permanent: the query cannot be planned as configured (a missing or
- * changed table, an option Spark rejects at start, a class missing from the jar); restarting would fail the same way
+ * changed table, an option Spark rejects at start, a class missing from the jar, a mistake found in a batch such
+ * as two jobs writing one table); restarting would fail the same way
  * for as long as the backoff lasts, so the job stops at once. Anything else is retried, as it may be either.
  */
 public final class Failures {
@@ -42,7 +44,7 @@ public final class Failures {
     }
     for (Throwable t : chain(failure)) {
       if (t instanceof AnalysisException || t instanceof LinkageError || t instanceof ClassNotFoundException
-          || atStart && t instanceof IllegalArgumentException) {
+          || t instanceof ConfigError || atStart && t instanceof IllegalArgumentException) {
         return true;
       }
     }

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.lake.LakeCatalog;
@@ -12,7 +13,10 @@ import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
+import io.cryptolake.streaming.Failures;
+import io.cryptolake.streaming.StreamConfig;
 import io.cryptolake.testing.Produced;
+import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
 import io.cryptolake.testing.TestLake;
@@ -31,8 +35,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -87,7 +93,7 @@ class BronzeStreamTest {
     assertTrue(!producer.isDone() || bronzeRows(lake, Exchange.BINANCE).size() < 6_000, "stopped mid-stream");
 
     // As if the process died after Iceberg committed the last batch but before Spark recorded it: the restart
-    // runs that batch again, and Iceberg's streaming commit must recognise it.
+    // runs that batch again, and the commit's batch marker must be recognised.
     Path commits = Paths.get(URI.create(config.stream().checkpointFor(config.jobName()) + "/commits"));
     Path lastCommit = newestBatchFile(commits);
     Files.delete(lastCommit);
@@ -100,6 +106,48 @@ class BronzeStreamTest {
 
     assertEquals(6_000, manifest.exchanges().get("binance").sent());
     assertBronzeEqualsTopic(lake, Exchange.BINANCE, topic);
+  }
+
+  /**
+   * Issue 13.4: two bronze jobs with two checkpoints on one table. The second copy's batch holds offsets the
+   * table already has: it stops with the reason and adds nothing (through Iceberg's streaming sink, bronze
+   * appended them again).
+   */
+  @Test
+  void aSecondCopyWithAnotherCheckpointStopsRatherThanAddOffsetsTheTableHas() throws Exception {
+    Lake lake = TestLake.lake("bronze_two_copies", Storage.LOCAL);
+    String topic = "bronze_two_copies.binance";
+    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    sendToPartition0(topic, schemaId, 1, 50);
+    BronzeConfig first = config(Exchange.BINANCE, topic, lake, 100_000);
+    BronzeConfig second = new BronzeConfig(Exchange.BINANCE, first.bootstrapServers(), topic, "earliest", 100_000,
+        true, new StreamConfig(lake.checkpointRoot() + "-second", first.stream().triggerInterval()));
+    drain(BronzeStream.start(TestLake.spark(), lake.config(), first));
+    // The second copy starts after what the table holds (its checkpoint is empty) and reads offsets 50..99.
+    sendToPartition0(topic, schemaId, 51, 50);
+    drain(BronzeStream.start(TestLake.spark(), lake.config(), second));
+    assertEquals(100, bronzeRows(lake, Exchange.BINANCE).size());
+
+    // The first copy's checkpoint is at offset 50: its next batch is 50..99, which the table has.
+    StreamingQuery late = BronzeStream.start(TestLake.spark(), lake.config(), first);
+    StreamingQueryException stopped = assertThrows(StreamingQueryException.class,
+        () -> late.awaitTermination(120_000));
+    assertTrue(Failures.isPermanent(stopped, false), stopped.toString());
+    String reason = Failures.rootMessage(stopped);
+    assertTrue(reason.contains("ConfigError: bronze-binance: this batch holds offsets 50..99 of " + topic
+        + " partition 0, but "), reason);
+    assertTrue(reason.contains("bronze_binance_trades already holds offsets up to 99"), reason);
+    assertBronzeEqualsTopic(lake, Exchange.BINANCE, topic);
+  }
+
+  private static void sendToPartition0(String topic, int schemaId, long firstId, int count) {
+    RawTrades.send(RawTrades.binance(topic, schemaId, firstId, count, java.time.Instant.now()).stream()
+        .map(r -> new ProducerRecord<>(topic, 0, r.key(), r.value())).toList());
+  }
+
+  private static void drain(StreamingQuery query) throws Exception {
+    query.processAllAvailable();
+    query.stop();
   }
 
   private static BronzeConfig config(Exchange exchange, String topic, Lake lake, long maxOffsets) {

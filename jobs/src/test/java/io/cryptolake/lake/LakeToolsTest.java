@@ -62,7 +62,7 @@ class LakeToolsTest {
     assertEquals(1, err.toString().lines().count(), err.toString());
     assertTrue(err.toString().startsWith("error: [TABLE_OR_VIEW_NOT_FOUND]"), err.toString());
 
-    // History: bronze's commits come from Iceberg's streaming sink, silver's from the job's commit markers.
+    // History: the writer and batch of each commit, from the jobs' commit markers.
     LakeCatalog catalog = new LakeCatalog(TestLake.spark(), lake.config());
     out.reset();
     TableHistory.print("silver", catalog.require(Tables.silverName(Exchange.BINANCE)), 20, new PrintStream(out, true));
@@ -75,7 +75,7 @@ class LakeToolsTest {
     TableHistory.print("bronze", catalog.require(Tables.bronzeName(Exchange.BINANCE)), 20, new PrintStream(out, true));
     List<String> bronzeLines = out.toString().lines().toList();
     assertTrue(bronzeLines.get(0).startsWith("bronze: 41 rows in "), bronzeLines.get(0));
-    assertTrue(bronzeLines.get(2).matches(".*  append     streaming sink [0-9a-f]{8}\\s+0\\s+41\\s+-\\s+41\\s+.*"),
+    assertTrue(bronzeLines.get(2).matches(".*  append     bronze-binance:[0-9a-f]{8}\\s+0\\s+41\\s+-\\s+41\\s+.*"),
         bronzeLines.get(2));
     assertEquals("1.5 KB", TableHistory.bytes("1536"));
   }
