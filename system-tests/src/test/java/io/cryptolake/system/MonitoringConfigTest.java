@@ -27,7 +27,7 @@ class MonitoringConfigTest {
     Project.Result check = Project.run(Map.of(), Duration.ofMinutes(1), Project.promtool(), "check", "rules",
         "monitoring/alerts.yml");
     assertEquals(0, check.exit(), check.output());
-    assertTrue(check.output().contains("SUCCESS: 7 rules found"), check.output());
+    assertTrue(check.output().contains("SUCCESS: 8 rules found"), check.output());
     Project.Result test = Project.run(Map.of(), Duration.ofMinutes(1), Project.promtool(), "test", "rules",
         "monitoring/alerts-test.yml");
     assertEquals(0, test.exit(), test.output());
