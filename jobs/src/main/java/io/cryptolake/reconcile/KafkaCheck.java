@@ -99,7 +99,8 @@ public record KafkaCheck(Exchange exchange, String topic, boolean topicExists, L
     }
     Dataset<Row> bronze = spark.table(lake.qualified(Tables.bronzeName(exchange)));
     if (snapshot != null) {
-      bronze = spark.read().option("snapshot-id", snapshot.snapshotId()).table(lake.qualified(Tables.bronzeName(exchange)));
+      bronze = spark.read().option("versionAsOf", snapshot.snapshotId())
+          .table(lake.qualified(Tables.bronzeName(exchange)));
     } else {
       bronze = bronze.limit(0);
     }
