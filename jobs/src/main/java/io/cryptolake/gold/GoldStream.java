@@ -78,7 +78,8 @@ public final class GoldStream {
     Dataset<Row> silver = null;
     for (Exchange exchange : Exchange.values()) {
       catalog.ensure(Tables.silver(exchange));
-      Dataset<Row> one = IcebergStreams.appends(spark, lake, Tables.silverName(exchange), config.maxFilesPerTrigger())
+      Dataset<Row> one = IcebergStreams.appends(spark, lake, Tables.silverName(exchange), config.maxFilesPerTrigger(),
+          config.stream().triggerInterval())
           .select(unifiedColumns());
       silver = silver == null ? one : silver.unionByName(one);
     }

@@ -43,7 +43,8 @@ public final class OhlcvStream {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.gold());
     catalog.ensure(Tables.ohlcv1m());
-    Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger());
+    Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger(),
+        config.stream().triggerInterval());
     try {
       return trades.writeStream()
           .queryName(GoldConfig.OHLCV_QUERY)

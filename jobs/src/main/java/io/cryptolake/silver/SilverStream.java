@@ -66,7 +66,8 @@ public final class SilverStream {
     catalog.ensure(Tables.dlq());
     SilverTransform transform = new SilverTransform(ExchangeAdapters.of(config.exchange()), config.registryUrl(),
         config.registryMaxWait(), config.validation());
-    Dataset<Row> bronze = IcebergStreams.appends(spark, lake, bronzeTable, config.maxFilesPerTrigger())
+    Dataset<Row> bronze = IcebergStreams.appends(spark, lake, bronzeTable, config.maxFilesPerTrigger(),
+        config.stream().triggerInterval())
         .withColumnRenamed("ingestion_timestamp", "bronze_ingestion_timestamp");
     BatchWriter writer = new BatchWriter(config.jobName(), lake, catalog, transform, config.exchange(), hook,
         statsListener);
