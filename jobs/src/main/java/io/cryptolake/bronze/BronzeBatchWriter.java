@@ -50,8 +50,7 @@ final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     OffsetRanges[] written = {OffsetRanges.NONE};
     boolean added = BatchCommits.appendOnce(rows, lake.qualified(Tables.bronzeName(config.exchange())), table, writer,
         batchId, Map.of(), staged -> {
-          OffsetRanges ranges = OffsetRanges.ofFiles(table.schema(), staged.addedDataFiles(table.io()))
-              .orElseGet(() -> OffsetRanges.ofRows(rows));
+          OffsetRanges ranges = OffsetRanges.ofSnapshot(table, staged).orElseGet(() -> OffsetRanges.ofRows(rows));
           compareWithTable(rows, table, staged, ranges, writer + "@" + batchId);
           tableOffsets.staged(staged, ranges);
           written[0] = ranges;

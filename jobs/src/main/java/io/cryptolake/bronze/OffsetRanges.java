@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Conversions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -73,6 +76,11 @@ record OffsetRanges(Map<Integer, Range> byPartition, Instant newest) {
       }
     }
     return Optional.of(new OffsetRanges(ranges, newest));
+  }
+
+  /** The ranges of the data files a snapshot added (a staged one too). */
+  static Optional<OffsetRanges> ofSnapshot(Table table, Snapshot snapshot) {
+    return ofFiles(table.schema(), SnapshotChanges.builderFor(table).snapshot(snapshot).build().addedDataFiles());
   }
 
   /** The same figures from the rows themselves: a pass over them, for files that hold several partitions. */

@@ -81,7 +81,7 @@ final class TableOffsets {
       return false;
     }
     OffsetRanges ranges = Long.valueOf(snapshot.snapshotId()).equals(stagedSnapshotId) ? stagedRanges
-        : OffsetRanges.ofFiles(table.schema(), snapshot.addedDataFiles(table.io())).orElse(null);
+        : OffsetRanges.ofSnapshot(table, snapshot).orElse(null);
     if (ranges == null) {
       return false;
     }
