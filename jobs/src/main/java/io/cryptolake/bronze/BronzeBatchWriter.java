@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,8 +67,9 @@ final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
   private void compareWithTable(Dataset<Row> rows, Table table, Snapshot staged, OffsetRanges batch,
       String detectedBy) {
     Map<Integer, Long> highest = tableOffsets.highest(table);
-    if (table.currentSnapshot() != null && table.currentSnapshot().snapshotId() == staged.snapshotId()) {
-      return; // committed directly (a table not yet set up for staging): there is nothing to compare it with
+    if (table.currentSnapshot() != null
+        && SnapshotUtil.isAncestorOf(table, table.currentSnapshot().snapshotId(), staged.snapshotId())) {
+      return; // committed directly (a table not yet set up for staging): the table already has these offsets
     }
     List<OffsetGaps.Gap> gaps = new ArrayList<>();
     batch.byPartition().forEach((partition, range) -> {

@@ -35,11 +35,6 @@ record OffsetRanges(Map<Integer, Range> byPartition, Instant newest) {
     Range merge(Range other) {
       return new Range(Math.min(first, other.first), Math.max(last, other.last), rows + other.rows);
     }
-
-    /** Offsets inside first..last that the rows lack. */
-    long holes() {
-      return last - first + 1 - rows;
-    }
   }
 
   static final OffsetRanges NONE = new OffsetRanges(Map.of(), null);
