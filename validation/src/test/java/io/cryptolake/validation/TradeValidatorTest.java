@@ -177,6 +177,44 @@ class TradeValidatorTest {
     assertEquals(0, new BigDecimal("0.0000000123").compareTo(rows.get(1).getDecimal(0)));
   }
 
+  /**
+   * Generated numeric texts around both limits (integer digits 0 to 23 behind up to 3 leading zeros, decimals 0
+   * to 21 with up to 3 trailing zeros, signs, "5." and ".5" forms): fits says what BigDecimal says.
+   */
+  @Test
+  void fitsAgreesWithBigDecimalOnGeneratedNumbers() {
+    java.util.Random random = new java.util.Random(38);
+    List<Row> texts = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      String sign = List.of("", "", "+", "-").get(random.nextInt(4));
+      String integer = "0".repeat(random.nextInt(4)) + digits(random, random.nextInt(24), true);
+      String decimals = digits(random, random.nextInt(22), false) + "0".repeat(random.nextInt(4));
+      String point = decimals.isEmpty() && random.nextBoolean() ? "" : ".";
+      String text = sign + integer + point + decimals;
+      if (!text.replaceAll("[+.-]", "").isEmpty()) {
+        texts.add(RowFactory.create(text));
+      }
+    }
+    Dataset<Row> df = spark.createDataFrame(texts, new StructType().add("t", DataTypes.StringType));
+    List<Row> verdicts = df.select(df.col("t"), Decimals.isNumeric(df.col("t")), Decimals.fits(df.col("t")))
+        .collectAsList();
+    BigDecimal integerLimit = BigDecimal.TEN.pow(Decimals.PRECISION - Decimals.SCALE);
+    for (Row verdict : verdicts) {
+      BigDecimal value = new BigDecimal(verdict.getString(0));
+      boolean fits = value.abs().compareTo(integerLimit) < 0 && value.stripTrailingZeros().scale() <= Decimals.SCALE;
+      assertTrue(verdict.getBoolean(1), verdict.getString(0));
+      assertEquals(fits, verdict.getBoolean(2), verdict.getString(0));
+    }
+  }
+
+  private static String digits(java.util.Random random, int n, boolean noLeadingZero) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      s.append(i == 0 && noLeadingZero ? 1 + random.nextInt(9) : random.nextInt(10));
+    }
+    return s.toString();
+  }
+
   private void assertReasons(Object[] row, String expectedFirst) {
     List<String> reasons = reasons(validator, row);
     if (expectedFirst == null) {
