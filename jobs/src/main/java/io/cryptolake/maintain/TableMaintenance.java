@@ -66,7 +66,9 @@ public final class TableMaintenance {
     Optional<StreamingReaders.Held> held = readers.oldestNeeded(table);
     String name = lake.qualified(def.name());
     String procedures = lake.catalogName() + ".system";
-    String id = lake.namespace() + "." + def.name();
+    // With its catalog: a procedure first tries an identifier's first part as a catalog, and logged a warning
+    // with a stack trace ("Failed to load catalog: market_data") for every call without it.
+    String id = name;
     long archived = 0;
     if (def.name().equals(Tables.DLQ) && options.archiveDlqAfterDays() != null) {
       archived = archiveDlq(spark, lake, catalog, options.archiveDlqAfterDays());
