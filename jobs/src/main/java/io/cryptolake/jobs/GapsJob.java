@@ -10,6 +10,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Progress;
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,16 +40,23 @@ public final class GapsJob implements Callable<Integer> {
     Check.ordered("--from", from, "--to", to, false);
     LakeConfig lakeConfig = lake.toExistingLake();
     SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
+    int exit = run(spark, lakeConfig, System.out);
+    spark.stop();
+    return exit;
+  }
+
+  /** The check on a session that stays open (a soak runs it beside the streaming queries). */
+  public int run(SparkSession spark, LakeConfig lakeConfig, PrintStream out) {
     new LakeCatalog(spark, lakeConfig).require(Tables.GOLD);
     SequenceGaps.Result result;
     try (Progress step = Progress.step("gaps: trade ids of gold, per exchange and symbol")) {
       result = SequenceGaps.detect(spark, lakeConfig, from, to);
     }
-    System.out.printf("%d gaps found, %d new in %s; %d earlier gaps filled since the last check%n",
+    out.printf("%d gaps found, %d new in %s; %d earlier gaps filled since the last check%n",
         result.found().size(), result.added(), lakeConfig.qualified(Tables.SEQUENCE_GAPS),
         result.filled());
     for (Row gap : result.found()) {
-      System.out.printf("  %-8s %-10s %,d..%,d (%,d ids) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
+      out.printf("  %-8s %-10s %,d..%,d (%,d ids) %s%n", gap.getAs("exchange"), gap.getAs("symbol"),
           (Long) gap.getAs("gap_start"), (Long) gap.getAs("gap_end"), (Long) gap.getAs("gap_size"),
           gap.getAs("severity"));
     }
@@ -62,9 +70,8 @@ public final class GapsJob implements Callable<Integer> {
         filled += row.getLong(2);
       }
     }
-    System.out.printf("recorded: %d open %s, %d filled%n", open.values().stream().mapToLong(Long::longValue).sum(),
+    out.printf("recorded: %d open %s, %d filled%n", open.values().stream().mapToLong(Long::longValue).sum(),
         open, filled);
-    spark.stop();
     return 0;
   }
 

@@ -10,6 +10,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.maintain.MaintainOptions;
 import io.cryptolake.maintain.TableMaintenance;
 import io.cryptolake.schemas.Exchange;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,10 +78,16 @@ public final class MaintainJob implements Callable<Integer> {
     Check.positive("--orphans-older-than", orphansOlderThan);
     LakeConfig lakeConfig = lake.toExistingLake();
     SparkSession spark = LakeSession.forJob("maintain", lakeConfig);
+    int exit = run(spark, lakeConfig, System.out);
+    spark.stop();
+    return exit;
+  }
+
+  /** Maintenance on a session that stays open (a soak runs it beside the streaming queries). */
+  public int run(SparkSession spark, LakeConfig lakeConfig, PrintStream out) {
     var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(exchanges, retention, archiveDlqAfterDays, expireOlderThan,
         retainLast, compact, minInputFiles, orphansOlderThan, StreamOptions.uri(checkpointRoot)));
-    TableMaintenance.print(reports, System.out);
-    spark.stop();
+    TableMaintenance.print(reports, out);
     return 0;
   }
 

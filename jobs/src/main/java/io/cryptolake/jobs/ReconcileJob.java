@@ -14,6 +14,7 @@ import io.cryptolake.reconcile.ManifestCheck;
 import io.cryptolake.reconcile.Reconciliation;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.schemas.Manifest;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,9 +83,17 @@ public final class ReconcileJob implements Callable<Integer> {
       kafkaServers.server().require(KafkaServers.OPTION + " (or --no-kafka)");
     }
     SparkSession spark = LakeSession.forJob("reconcile", lakeConfig);
+    int exit = run(spark, lakeConfig, System.out);
+    spark.stop();
+    return exit;
+  }
+
+  /** The checks on a session that stays open (a soak runs them beside the streaming queries); 0 when all pass. */
+  public int run(SparkSession spark, LakeConfig lakeConfig, PrintStream out) {
+    boolean withKafka = kafka && from == null && to == null;
     Reconciliation.Result result = Reconciliation.run(spark, lakeConfig, exchanges, from, to,
         StreamOptions.uri(checkpointRoot));
-    result.print(System.out);
+    result.print(out);
     boolean ok = result.ok();
     if (withKafka) {
       boolean kafkaOk = true;
@@ -95,24 +104,23 @@ public final class ReconcileJob implements Callable<Integer> {
         try (Progress step = Progress.step("reconcile: %s against Kafka's %s", Tables.bronzeName(exchange), topic)) {
           check = KafkaCheck.run(spark, lakeConfig, exchange, kafkaServers.bootstrapServers(), topic);
         }
-        check.print(System.out);
+        check.print(out);
         kafkaOk &= check.ok();
         recorded += check.recorded();
       }
-      System.out.println(!kafkaOk ? "  kafka: FAIL, see the offending partitions above"
+      out.println(!kafkaOk ? "  kafka: FAIL, see the offending partitions above"
           : "  kafka: PASS, bronze has every offset Kafka held, up to where it has read" + (recorded == 0 ? ""
               : String.format(", except %,d offsets Kafka deleted first, on record in %s", recorded,
                   Tables.OFFSET_GAPS)));
       ok &= kafkaOk;
     } else {
-      System.out.println("  kafka: not compared (" + (kafka ? "a --from/--to window" : "--no-kafka") + ")");
+      out.println("  kafka: not compared (" + (kafka ? "a --from/--to window" : "--no-kafka") + ")");
     }
     if (manifest != null) {
       ManifestCheck check = ManifestCheck.of(Manifest.read(manifest), result);
-      check.print(System.out);
+      check.print(out);
       ok &= check.ok();
     }
-    spark.stop();
     return ok ? 0 : 1;
   }
 

@@ -40,6 +40,11 @@ public final class SoakCli implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "2026", description = "Seed of the duplicates (${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--in-session", description = "The five jobs' queries in one local Spark session of this JVM "
+      + "instead of five applications on the local cluster, as the suite runs the short soak (no per-job heap, no "
+      + "supervised restarts).")
+  boolean inSession;
+
   @Option(names = "--dir", defaultValue = "data/soak", description = "The run's cluster, data and report (${DEFAULT-VALUE}); emptied first.")
   Path dir;
 
@@ -50,7 +55,7 @@ public final class SoakCli implements Callable<Integer> {
     }
     SoakConfig config = quick ? SoakConfig.quick(dir.toAbsolutePath()) : SoakConfig.of(days, tradesPerSymbol,
         Duration.ofSeconds(daySeconds), maintainEvery, Duration.ofSeconds(watermarkSeconds), seed, dir.toAbsolutePath());
-    SoakReport report = new SoakRun(config).run();
+    SoakReport report = (inSession ? SoakRun.inSession(config) : SoakRun.onCluster(config)).run();
     Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;
   }
