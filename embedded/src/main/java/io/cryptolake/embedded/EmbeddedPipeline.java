@@ -9,6 +9,7 @@ import io.cryptolake.gold.GoldStream;
 import io.cryptolake.gold.OhlcvStream;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.localstack.DataDirs;
 import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.localstack.LocalServersConfig;
 import io.cryptolake.localstack.TopicReader;
@@ -21,19 +22,14 @@ import io.cryptolake.silver.SilverStream;
 import io.cryptolake.streaming.StreamConfig;
 import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.validation.ValidationConfig;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
@@ -57,7 +53,7 @@ public final class EmbeddedPipeline {
 
   public RunReport run() throws TimeoutException {
     Path dataDir = options.dataDir().toAbsolutePath();
-    wipe(dataDir);
+    DataDirs.wipe(dataDir);
     LocalServersConfig serverConfig = LocalServersConfig.defaults()
         .withDataDir(dataDir.resolve("servers")).withFreePorts();
     out.println("Starting Kafka, the S3 API and the Schema Registry under " + dataDir + " ...");
@@ -124,17 +120,6 @@ public final class EmbeddedPipeline {
       query.stop();
     }
     out.printf("  %s (%.1f s)%n", what, (System.nanoTime() - start) / 1e9);
-  }
-
-  private static void wipe(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
-    }
   }
 
   /** Adds up what the gold batches removed. */

@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +30,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Missing trade ids per (exchange, symbol). Trade ids are consecutive per symbol on both exchanges, so a step of
@@ -51,6 +54,8 @@ public final class SequenceGaps {
   static final String GOLD_SNAPSHOT = "cryptolake.gaps.gold-snapshot";
   /** Up to this many gaps, the count reads each gap's own hours and ids; beyond, one date range. */
   private static final int DETAILED_FILTER_GAPS = 50;
+  private static final int CONFLICT_ATTEMPTS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(SequenceGaps.class);
   private static final Column DECIMAL_ID = col("source_sequence").cast(DataTypes.createDecimalType(20, 0));
 
   private SequenceGaps() {}
@@ -59,6 +64,36 @@ public final class SequenceGaps {
   public record Result(List<Row> found, long added, long filled) {}
 
   public static Result detect(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return detectOnce(spark, lake, from, to);
+      } catch (RuntimeException e) {
+        ValidationException conflict = conflict(e);
+        if (conflict == null || attempt == CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("gap check: another check committed to the gap tables at the same time ({}); checking again",
+            conflict.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The Iceberg conflict behind a failure, if that is what it is: gold's own check and a `gaps` command (or two
+   * commands) that MERGE the same gaps at once. Checking again is safe: a check writes only what gold's trades
+   * say, so the second pass finds the other's rows and adds nothing twice (its counts of new and filled gaps
+   * then leave out what the other check recorded).
+   */
+  private static ValidationException conflict(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ValidationException conflict) {
+        return conflict;
+      }
+    }
+    return null;
+  }
+
+  private static Result detectOnce(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     Table gold = catalog.ensure(Tables.gold());
     Table gapsTable = catalog.ensure(Tables.sequenceGaps());

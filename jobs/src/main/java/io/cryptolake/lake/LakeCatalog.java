@@ -2,6 +2,7 @@ package io.cryptolake.lake;
 
 import io.cryptolake.cli.ConfigError;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
@@ -40,7 +41,7 @@ public final class LakeCatalog {
   public Table ensure(TableDef def) {
     TableIdentifier id = identifier(def.name());
     if (catalog.tableExists(id)) {
-      return withNewColumns(catalog.loadTable(id), def);
+      return withIsolation(withNewColumns(catalog.loadTable(id), def), def);
     }
     ensureNamespace();
     try {
@@ -58,6 +59,23 @@ public final class LakeCatalog {
       }
       throw raced;
     }
+  }
+
+  /** A table made before its writers' isolation level changed gets the current one (what they rely on). */
+  private static Table withIsolation(Table table, TableDef def) {
+    Map<String, String> changed = new java.util.TreeMap<>();
+    def.properties().forEach((key, value) -> {
+      if (key.endsWith(".isolation-level") && !value.equals(table.properties().get(key))) {
+        changed.put(key, value);
+      }
+    });
+    if (!changed.isEmpty()) {
+      var update = table.updateProperties();
+      changed.forEach(update::set);
+      update.commit();
+      LOG.info("{}: isolation levels set to {}", table.name(), changed);
+    }
+    return table;
   }
 
   private Table withNewColumns(Table table, TableDef def) {

@@ -82,6 +82,45 @@ class OhlcvAndGapsTest {
   }
 
   /**
+   * `make gaps` while gold's own gap check runs: two checks at once both record the same gaps, and the one whose
+   * commit comes second used to fail on Iceberg's conflict check. Each round appends new trades with new gaps
+   * and starts two checks together; every check must succeed and every gap be recorded once.
+   */
+  @Test
+  void twoGapChecksAtOnceBothSucceedAndRecordEachGapOnce() throws Exception {
+    TestLake.Lake lake = TestLake.lake("gaps_concurrent", Storage.LOCAL);
+    int rounds = 4;
+    for (int round = 0; round < rounds; round++) {
+      List<Row> rows = new ArrayList<>();
+      long base = round * 100L;
+      add(rows, "BINANCE", "BTCUSDT", new long[] {base + 1, base + 2, base + 10});
+      add(rows, "KRAKEN", "BTCUSD", new long[] {base + 1, base + 5});
+      GoldRows.append(lake, rows);
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      List<java.util.concurrent.CompletableFuture<SequenceGaps.Result>> checks = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        checks.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            together.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return SequenceGaps.detect(TestLake.spark(), lake.config(), null, null);
+        }, task -> new Thread(task, "gap-check").start()));
+      }
+      for (var check : checks) {
+        check.join();
+      }
+    }
+    // Per round: base+3..base+9 in BTCUSDT and base+2..base+4 in BTCUSD; from the second round on, one more in
+    // each from the last round's last id to this round's first.
+    long expected = rounds * 2L + (rounds - 1) * 2L;
+    assertEquals(expected, Pipeline.count(lake, Tables.SEQUENCE_GAPS), "each gap recorded once");
+    assertEquals(expected, TestLake.spark().table(lake.config().qualified(Tables.SEQUENCE_GAPS))
+        .select("exchange", "symbol", "gap_start").distinct().count());
+  }
+
+  /**
    * An outage longer than the check's window is still seen (a CRITICAL gap from the last trade before it), a
    * partial fill updates the gap instead of adding overlapping rows, and a full fill closes it, keeping its row.
    */

@@ -2,6 +2,7 @@ package io.cryptolake.proof;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.localstack.DataDirs;
 import io.cryptolake.localstack.LocalServersConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -376,20 +376,7 @@ public final class LocalCluster {
 
   /** Removes the directory of an earlier run, so a run starts from empty tables and topics. */
   public void clean() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    DataDirs.wipe(dir);
   }
 
   private static Optional<String> get(String url) {

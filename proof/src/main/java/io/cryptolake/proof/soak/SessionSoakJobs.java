@@ -12,6 +12,7 @@ import io.cryptolake.jobs.MaintainJob;
 import io.cryptolake.jobs.ReconcileJob;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.localstack.DataDirs;
 import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.localstack.LocalServersConfig;
 import io.cryptolake.proof.Project;
@@ -23,14 +24,10 @@ import io.cryptolake.streaming.StreamConfig;
 import io.cryptolake.streaming.StreamingQueries;
 import io.cryptolake.validation.ValidationConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +36,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -69,7 +65,7 @@ final class SessionSoakJobs implements SoakJobs {
 
   @Override
   public void startServers() {
-    wipe(dir);
+    DataDirs.wipe(dir);
     servers = LocalServers.start(LocalServersConfig.defaults().withDataDir(dir.resolve("servers")).withFreePorts());
   }
 
@@ -213,17 +209,6 @@ final class SessionSoakJobs implements SoakJobs {
     }
     if (servers != null) {
       servers.close();
-    }
-  }
-
-  private static void wipe(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
     }
   }
 }
