@@ -42,7 +42,7 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * The five jobs' queries in one local Spark session of this JVM (as `make run` runs them), beside local servers
- * on free ports, and the operator's commands on the same session: the suite's short soak, which cannot afford
+ * on free ports, and the operator's commands on the same session: `make test-soak`, which cannot afford
  * ten Spark JVMs starting on two cores. What it cannot show, `make soak` on the cluster does: each job's own
  * heap, and restarts by the jobs' supervisors (here a query that fails stops, and its job is not running).
  */

@@ -41,7 +41,7 @@ public final class SoakCli implements Callable<Integer> {
   long seed;
 
   @Option(names = "--in-session", description = "The five jobs' queries in one local Spark session of this JVM "
-      + "instead of five applications on the local cluster, as the suite runs the short soak (no per-job heap, no "
+      + "instead of five applications on the local cluster, as make test-soak does (no per-job heap, no "
       + "supervised restarts).")
   boolean inSession;
 

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Where a soak runs the five streaming jobs and the operator's commands: on the local Spark cluster, five
  * applications ({@link ClusterSoakJobs}, `make soak`), or as the same queries in one local Spark session
- * ({@link SessionSoakJobs}, the suite's short soak). The scenario and its checks ({@link SoakRun}) are the same.
+ * ({@link SessionSoakJobs}, `make test-soak`). The scenario and its checks ({@link SoakRun}) are the same.
  */
 interface SoakJobs extends AutoCloseable {
   /** Starts the local servers (and the cluster, where there is one). */

@@ -85,7 +85,7 @@ public record SoakReport(SoakConfig config, long recordsSent, Duration sendTime,
     return grew.isEmpty() ? "OK: no job's heap grew from the first third of the days to the last" : "FAIL: " + grew;
   }
 
-  /** The JVMs sampled: each job's driver on the cluster, the one session in the suite. */
+  /** The JVMs sampled: each job's driver on the cluster, the one JVM of a session. */
   private List<String> heapColumns() {
     return days.stream().flatMap(d -> d.heapBytes().keySet().stream()).distinct().toList();
   }

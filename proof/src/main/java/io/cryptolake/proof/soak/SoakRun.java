@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Months in minutes: the five jobs ({@link SoakJobs}: on the local cluster, or in one session for the suite)
+ * Months in minutes: the five jobs ({@link SoakJobs}: on the local cluster, or in one Spark session)
  * while {@link SimulatedDays} sends one simulated day after another, `maintain` runs every few days, and one
  * exchange's silver job is stopped for a while. After each day it records gold's state and the heap; at the end
  * it waits for catch-up, sends the held-back trades once the state's expiry checks are due, runs `gaps` and
@@ -44,7 +44,7 @@ public final class SoakRun {
     return new SoakRun(config, new ClusterSoakJobs(config.dir()));
   }
 
-  /** The suite's soak: the five jobs' queries in one local Spark session of this JVM. */
+  /** `make test-soak`: the five jobs' queries in one local Spark session of this JVM. */
   public static SoakRun inSession(SoakConfig config) {
     return new SoakRun(config, new SessionSoakJobs(config.dir()));
   }
