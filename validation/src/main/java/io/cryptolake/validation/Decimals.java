@@ -3,11 +3,7 @@ package io.cryptolake.validation;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.left;
-import static org.apache.spark.sql.functions.locate;
-import static org.apache.spark.sql.functions.substr;
-import static org.apache.spark.sql.functions.substring_index;
-import static org.apache.spark.sql.functions.translate;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
@@ -35,21 +31,14 @@ public final class Decimals {
   }
 
   /**
-   * For numeric text: TRUE when it converts to decimal(38,18) without overflow or rounding: whatever precedes the
-   * last 20 integer digits, and whatever follows the 18th decimal, is zeros. String functions rather than regexes
-   * (a silver profile had the two regexes at 8% of its CPU).
+   * For numeric text: TRUE when it converts to decimal(38,18) without overflow or rounding. Two regexes are
+   * measured faster than string functions here: with translate/left/substr instead, silver alone took 20.4 s
+   * per 300,000-row batch against 17.5 s (docs/benchmarks.md, 2026-12-01).
    */
   public static Column fits(Column text) {
-    Column unsigned = translate(text, "+-", "");
-    Column integer = substring_index(unsigned, ".", 1);
-    Column decimals = when(locate(".", unsigned).gt(0), substring_index(unsigned, ".", -1)).otherwise(lit(""));
-    Column beyondIntegerDigits = left(integer, length(integer).minus(PRECISION - SCALE));
-    Column beyondScale = substr(decimals, lit(SCALE + 1));
-    return allZeros(beyondIntegerDigits).and(allZeros(beyondScale));
-  }
-
-  private static Column allZeros(Column digits) {
-    return length(translate(digits, "0", "")).equalTo(0);
+    Column integerDigits = length(regexp_extract(text, "^[+-]?0*([0-9]*)", 1));
+    Column significantDecimals = length(regexp_extract(text, "\\.([0-9]*?)0*$", 1));
+    return integerDigits.leq(PRECISION - SCALE).and(significantDecimals.leq(SCALE));
   }
 
   /** The exact decimal value, or NULL when the text is not numeric or does not fit. */
