@@ -3,6 +3,7 @@ package io.cryptolake.lake;
 import io.cryptolake.cli.ConfigError;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
@@ -63,7 +64,7 @@ public final class LakeCatalog {
 
   /** A table made before its writers' isolation level changed gets the current one (what they rely on). */
   private static Table withIsolation(Table table, TableDef def) {
-    Map<String, String> changed = new java.util.TreeMap<>();
+    Map<String, String> changed = new TreeMap<>();
     def.properties().forEach((key, value) -> {
       if (key.endsWith(".isolation-level") && !value.equals(table.properties().get(key))) {
         changed.put(key, value);
