@@ -16,8 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,9 @@ public final class CheckpointLease implements AutoCloseable {
   /** How long a starting job waits for an unreachable checkpoint store before it fails. */
   private static final Duration STORE_PATIENCE = Duration.ofMinutes(10);
   static final String FILE = "_cryptolake_lease";
+  /** A lease being rewritten is unreadable for a moment: read this many times, this far apart, before giving up. */
+  private static final int UNREADABLE_READS = 10;
+  private static final Duration UNREADABLE_PAUSE = Duration.ofMillis(50);
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointLease.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -117,6 +125,10 @@ public final class CheckpointLease implements AutoCloseable {
       Configuration conf = new Configuration(hadoop);
       conf.set("fs.s3a.change.detection.mode", "none");
       FileSystem fs = FileSystem.newInstance(dir.toUri(), conf);
+      if (fs instanceof ChecksumFileSystem checksummed) {
+        // Local: the lease without a .crc beside it, which a rename could not replace together with it.
+        fs = checksummed.getRawFileSystem();
+      }
       fs.mkdirs(dir);
       Path file = new Path(dir, FILE);
       waitForHolder(fs, file, what, job, checkpointDir, ttl, dying);
@@ -208,19 +220,43 @@ public final class CheckpointLease implements AutoCloseable {
     }
   }
 
+  /**
+   * The holder on record. A read during a renewal may still find the file not matching its checksum (a local
+   * file system renames the file and its checksum one after the other), so it is read again; only a file that
+   * stays unreadable is a copy killed while writing it, and free.
+   */
   static Optional<Holder> read(FileSystem fs, Path file) throws IOException {
-    try (InputStream in = fs.open(file)) {
-      return Optional.of(JSON.readValue(in, Holder.class));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      return Optional.empty();  // a half-written lease from a copy killed while writing it
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = fs.open(file)) {
+        return Optional.of(JSON.readValue(in, Holder.class));
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
+      } catch (com.fasterxml.jackson.core.JacksonException | ChecksumException e) {
+        if (attempt == UNREADABLE_READS) {
+          LOG.warn("the lease {} stays unreadable ({}); taking it as free", file, e.toString());
+          return Optional.empty();
+        }
+        Backoff.sleep(UNREADABLE_PAUSE, "the lease being rewritten");
+      }
     }
   }
 
+  /**
+   * Replaces the lease whole: an object store's PUT does; on a file system (local, HDFS) the holder is written
+   * beside it and renamed over it, so a reader never finds it truncated.
+   */
   static void write(FileSystem fs, Path file, Holder holder) throws IOException {
-    try (OutputStream out = fs.create(file, true)) {
-      out.write(JSON.writeValueAsBytes(holder));
+    byte[] bytes = JSON.writeValueAsBytes(holder);
+    String scheme = fs.getUri().getScheme();
+    boolean objectStore = scheme.startsWith("s3") || scheme.equals("gs");
+    Path target = objectStore ? file : new Path(file.getParent(), "." + FILE + "-" + holder.id());
+    try (OutputStream out = fs.create(target, true)) {
+      out.write(bytes);
+    }
+    if (fs instanceof RawLocalFileSystem) {
+      fs.rename(target, file);  // rename(2): replaces the file at once
+    } else if (!objectStore) {
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(target, file, Options.Rename.OVERWRITE);
     }
   }
 

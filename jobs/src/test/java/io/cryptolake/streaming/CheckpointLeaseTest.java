@@ -68,6 +68,30 @@ class CheckpointLeaseTest {
     assertEquals("usurper", CheckpointLease.read(fs, file).orElseThrow().id(), "close leaves another's lease alone");
   }
 
+  /**
+   * A lease on a local checkpoint (the default root, data/checkpoints) is rewritten in place at each renewal: a
+   * second copy that read it in the middle of a rewrite saw an empty file, took it for "no holder" and took
+   * the lease over from a live copy (found running the one-application pipeline beside a silver job in one
+   * JVM). Renewed every few milliseconds here, so nearly every read of the second copy meets a rewrite.
+   */
+  @Test
+  void aLeaseBeingRenewedIsNeverTakenForAFreeOne() throws Exception {
+    Lake lake = TestLake.lake("lease_local", Storage.LOCAL);
+    String checkpoint = lake.checkpointRoot() + "/silver-binance";
+    Configuration hadoop = TestLake.spark().sparkContext().hadoopConfiguration();
+    AtomicInteger lost = new AtomicInteger();
+    try (CheckpointLease first = CheckpointLease.acquire(checkpoint, hadoop, "silver-binance", lost::incrementAndGet,
+        Duration.ofMinutes(1), Duration.ofMillis(2), DYING)) {
+      for (int attempt = 0; attempt < 5; attempt++) {
+        ConfigError refused = assertThrows(ConfigError.class, () -> CheckpointLease.acquire(checkpoint, hadoop,
+            "silver-binance", lost::incrementAndGet, Duration.ofMinutes(1), Duration.ofSeconds(10), DYING),
+            "attempt " + attempt + " took a live copy's lease");
+        assertTrue(refused.getMessage().startsWith("already running"), refused.getMessage());
+      }
+      assertEquals(0, lost.get(), "the first copy kept its lease");
+    }
+  }
+
   private static CheckpointLease acquire(String checkpoint, Configuration hadoop, AtomicInteger lost) {
     return CheckpointLease.acquire(checkpoint, hadoop, "gold", lost::incrementAndGet, TTL, RENEW, DYING);
   }
