@@ -11,8 +11,8 @@ ARGS ?=
 
 JOBS := bronze-binance bronze-kraken silver-binance silver-kraken gold
 
-.PHONY: help build run test test-soak test-rest-catalog tools monitor servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay sql history maintain chaos soak bench clean \
-  $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS))
+.PHONY: help build run test test-soak test-rest-catalog tools monitor monitor-pipeline servers produce feed-binance feed-kraken cluster-up cluster-down status submit-all reconcile gaps replay sql history maintain chaos soak bench clean \
+  $(addprefix submit-,$(JOBS)) $(addprefix stop-,$(JOBS)) $(addprefix logs-,$(JOBS)) submit-pipeline stop-pipeline logs-pipeline
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+( [a-zA-Z_-]+)*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -63,6 +63,10 @@ monitor: tools ## Run Prometheus (:9090) on the local cluster's jobs with the al
 	prometheus --config.file=monitoring/prometheus.yml --storage.tsdb.path=data/prometheus \
 	  --web.listen-address=127.0.0.1:$$(sed -n 's/^CRYPTOLAKE_PROMETHEUS_PORT=//p' config/local.env)
 
+monitor-pipeline: tools ## The same for the one-application deployment (make submit-pipeline)
+	prometheus --config.file=monitoring/prometheus-pipeline.yml --storage.tsdb.path=data/prometheus \
+	  --web.listen-address=127.0.0.1:$$(sed -n 's/^CRYPTOLAKE_PROMETHEUS_PORT=//p' config/local.env)
+
 servers: $(BUILT) ## Start Kafka, the S3 API and the Schema Registry in the foreground (Ctrl-C stops them)
 	$(JAVA) -cp "$(EMBEDDED_CP)" io.cryptolake.localstack.LocalServersCli $(ARGS)
 
@@ -93,6 +97,12 @@ submit-silver-kraken: ## Submit silver-kraken to the local cluster
 submit-gold: ## Submit gold, with its 1-minute bars, to the local cluster
 $(addprefix submit-,$(JOBS)):
 	bin/cluster submit $(@:submit-%=%) $(ARGS)
+
+submit-pipeline: ## The five jobs in ONE application instead (one driver, two executors; stop the five first, ARGS as theirs)
+	bin/cluster submit pipeline $(ARGS)
+
+stop-pipeline logs-pipeline:
+	bin/cluster $(@:%-pipeline=%) pipeline
 
 stop-bronze-binance stop-bronze-kraken stop-silver-binance stop-silver-kraken stop-gold: ## stop-<job>: SIGTERM, the job stops after its current batch
 	bin/cluster stop $(@:stop-%=%)

@@ -15,8 +15,12 @@ import io.cryptolake.streaming.StartupWait;
 import io.cryptolake.streaming.StreamConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -39,19 +43,57 @@ final class JobRunner {
   }
 
   /**
-   * Runs the job's queries, each under its own supervisor (a failed query restarts from its checkpoint), until
-   * SIGTERM, which lets the current batches finish. The job ends as soon as any query gives up: the others are
-   * stopped and the exit status is 1, so the cluster manager or an operator restarts the whole job; 0 after a
+   * Runs streaming jobs in one application named {@code app}: one job (its own spark-submit script) or
+   * several (pipeline.sh). Each job takes its checkpoint's lease before Spark starts, so a copy already
+   * running stops this one before it binds a port or reads a row (should another copy take a lease over
+   * later, this JVM exits 1 after its shutdown hook stops the queries); then its check before the queries,
+   * then its queries under supervision ({@link #superviseStreaming}). Each job keeps its own checkpoints,
+   * so a deployment can move between five applications and one without losing state; in one application
+   * each job has its own metrics ({@link JobMetrics#declareJobs}) and its own pool of Spark's fair scheduler,
+   * so a long silver batch does not hold bronze's tasks back.
+   */
+  static int runStreaming(String app, StreamConfig stream, LakeConfig lake, List<JobQueries> jobs) {
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      open.addAll(leases(jobs, stream, lake));
+      boolean together = jobs.size() > 1;
+      if (together) {
+        JobMetrics.declareJobs(jobs.stream().map(JobQueries::name).toList());
+      }
+      SparkSession spark = LakeSession.forJob(app, lake, together ? Map.of("spark.scheduler.mode", "FAIR") : Map.of());
+      Set<Server> servers = new LinkedHashSet<>();
+      List<Supplier<StreamingQuery>> starts = new ArrayList<>();
+      for (JobQueries job : jobs) {
+        beforeQueries(job.name(), job.servers(), () -> job.beforeQueries().accept(spark));
+        servers.addAll(job.servers());
+        // In the job's context: what runs beside the queries (its threads too) updates the job's metrics.
+        open.add(JobMetrics.asJob(job.name(), () -> {
+          JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, stream.triggerInterval().toMillis());
+          return job.beside().apply(spark);
+        }));
+        for (Supplier<StreamingQuery> start : job.queries().apply(spark)) {
+          starts.add(() -> JobMetrics.asJob(job.name(), () -> {
+            // Inherited by the query's stream thread, like the metrics' job.
+            spark.sparkContext().setLocalProperty("spark.scheduler.pool", job.name());
+            return start.get();
+          }));
+        }
+      }
+      return superviseStreaming(app, spark, List.copyOf(servers), starts, QuerySupervisor.RestartPolicy.defaults());
+    } finally {
+      closeAll(open);
+      // Only a JVM that goes on after its jobs (a test) sees this: its next queries are its own again.
+      JobMetrics.declareJobs(List.of());
+    }
+  }
+
+  /**
+   * Runs the queries, each under its own supervisor (a failed query restarts from its checkpoint), until
+   * SIGTERM, which lets the current batches finish. The application ends as soon as any query gives up: the
+   * others are stopped and the exit status is 1, so the cluster manager or an operator restarts it; 0 after a
    * stop. {@code servers} are the ones the queries need: those that do not answer are named at start and after
    * each failure.
    */
-  /** A streaming job's queries under supervision; publishes the job's trigger interval as it starts them. */
-  static int superviseStreaming(String name, StreamConfig stream, SparkSession spark, List<Server> servers,
-      List<Supplier<StreamingQuery>> starts) {
-    JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, stream.triggerInterval().toMillis());
-    return superviseStreaming(name, spark, servers, starts, QuerySupervisor.RestartPolicy.defaults());
-  }
-
   static int superviseStreaming(String name, SparkSession spark, List<Server> servers,
       List<Supplier<StreamingQuery>> starts, QuerySupervisor.RestartPolicy policy) {
     ServerWatch watch = new ServerWatch(servers);
@@ -66,7 +108,7 @@ final class JobRunner {
     GracefulShutdown.install(spark, BATCH_GRACE, () -> supervisors.forEach(QuerySupervisor::stop));
     LOG.info("{} starting; SIGTERM stops it after the current batch", name);
     List<CompletableFuture<Integer>> running = supervisors.stream()
-        .map(s -> CompletableFuture.supplyAsync(s::run, daemonThreadPerQuery())).toList();
+        .map(s -> CompletableFuture.supplyAsync(s::run, daemonThreadPerTask("query-supervisor"))).toList();
     List<CompletableFuture<Integer>> waiting = new ArrayList<>(running);
     while (!waiting.isEmpty()) {
       CompletableFuture.anyOf(waiting.toArray(CompletableFuture[]::new)).join();
@@ -90,19 +132,48 @@ final class JobRunner {
   }
 
   /**
-   * The lease of the job's checkpoint ({@link CheckpointLease}), taken before Spark starts so a second copy stops
-   * before it binds a port or reads a row. Should another copy take it over, this JVM exits 1 (after its
-   * shutdown hook stops the queries).
+   * Every job's lease, taken side by side (each waits a second to read its lease back). Should another copy take
+   * one over later, this JVM exits 1 after its shutdown hook stops the queries. When one is refused, those taken
+   * are given up and the refusal is thrown.
    */
-  static CheckpointLease lease(String name, StreamConfig stream, LakeConfig lake) {
-    return CheckpointLease.acquire(stream.checkpointFor(name), LakeSession.hadoopConfiguration(lake), name,
-        () -> System.exit(1));
+  private static List<CheckpointLease> leases(List<JobQueries> jobs, StreamConfig stream, LakeConfig lake) {
+    Executor takers = daemonThreadPerTask("lease-taker");
+    List<CompletableFuture<CheckpointLease>> taking = jobs.stream()
+        .map(job -> CompletableFuture.supplyAsync(() -> CheckpointLease.acquire(stream.checkpointFor(job.name()),
+            LakeSession.hadoopConfiguration(lake), job.name(), () -> System.exit(1)), takers))
+        .toList();
+    List<CheckpointLease> taken = new ArrayList<>();
+    RuntimeException refused = null;
+    for (CompletableFuture<CheckpointLease> lease : taking) {
+      try {
+        taken.add(lease.join());
+      } catch (CompletionException e) {
+        refused = refused != null ? refused
+            : e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      }
+    }
+    if (refused != null) {
+      closeAll(taken);
+      throw refused;
+    }
+    return taken;
   }
 
-  /** A thread per supervisor: a query blocks its supervisor for its whole life. */
-  private static Executor daemonThreadPerQuery() {
+  /** Closes in reverse order of opening; a failure to close one does not keep the others open. */
+  private static void closeAll(List<? extends AutoCloseable> open) {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      try {
+        open.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("could not close {}: {}", open.get(i), e.toString());
+      }
+    }
+  }
+
+  /** A thread per task: a query blocks its supervisor for its whole life, a lease its taker for a second. */
+  private static Executor daemonThreadPerTask(String name) {
     return task -> {
-      Thread thread = new Thread(task, "query-supervisor");
+      Thread thread = new Thread(task, name);
       thread.setDaemon(true);
       thread.start();
     };

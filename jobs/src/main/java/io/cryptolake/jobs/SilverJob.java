@@ -6,16 +6,14 @@ import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
-import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.EmptyCheckpoint;
+import io.cryptolake.streaming.StreamConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,7 +26,7 @@ public final class SilverJob implements Callable<Integer> {
   @Option(names = "--exchange", required = true, description = "${COMPLETION-CANDIDATES} (any case).")
   Exchange exchange;
 
-  @Option(names = "--max-files-per-trigger", defaultValue = "${env:CRYPTOLAKE_SILVER_MAX_FILES:-500}",
+  @Option(names = "--max-files-per-trigger", defaultValue = StreamOptions.SILVER_MAX_FILES,
       description = "Bronze data files per micro-batch at most (env CRYPTOLAKE_SILVER_MAX_FILES; default ${DEFAULT-VALUE}).")
   int maxFilesPerTrigger;
 
@@ -39,18 +37,25 @@ public final class SilverJob implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.positive("--max-files-per-trigger", maxFilesPerTrigger);
-    SilverConfig config = new SilverConfig(exchange, validation.registryUrl(),
-        validation.registryMaxWait, validation.toConfig(), maxFilesPerTrigger, stream.toConfig());
+    SilverConfig config = config(exchange, validation, maxFilesPerTrigger, stream.toConfig());
     LakeConfig lakeConfig = lake.toConfig();
-    List<Server> servers = new ArrayList<>(List.of(validation.registry()));
-    servers.addAll(lake.servers());
-    try (CheckpointLease lease = JobRunner.lease(config.jobName(), config.stream(), lakeConfig)) {
-      SparkSession spark = LakeSession.forJob(config.jobName(), lakeConfig);
-      JobRunner.beforeQueries(config.jobName(), servers, () -> EmptyCheckpoint.requireResumable(spark,
-          config.jobName(), config.stream(), SilverStream.outputs(lakeConfig, exchange)));
-      return JobRunner.superviseStreaming(config.jobName(), config.stream(), spark, servers,
-          List.of(() -> SilverStream.start(spark, lakeConfig, config)));
-    }
+    return JobRunner.runStreaming(config.jobName(), config.stream(), lakeConfig,
+        List.of(queries(config, lakeConfig, validation.registry(), lake.servers())));
+  }
+
+  static SilverConfig config(Exchange exchange, ValidationOptions validation, int maxFiles, StreamConfig stream) {
+    return new SilverConfig(exchange, validation.registryUrl(), validation.registryMaxWait, validation.toConfig(),
+        maxFiles, stream);
+  }
+
+  /** Silver of one exchange: it refuses an empty checkpoint over a silver table that holds rows. */
+  static JobQueries queries(SilverConfig config, LakeConfig lake, Server registry, List<Server> lakeServers) {
+    List<Server> servers = new ArrayList<>(List.of(registry));
+    servers.addAll(lakeServers);
+    return new JobQueries(config.jobName(), servers,
+        spark -> EmptyCheckpoint.requireResumable(spark, config.jobName(), config.stream(),
+            SilverStream.outputs(lake, config.exchange())),
+        spark -> List.of(() -> SilverStream.start(spark, lake, config)));
   }
 
   public static void main(String[] args) {

@@ -22,11 +22,17 @@ public final class LakeSession {
 
   /** A session for one job, named so it is recognisable in the Spark UI. */
   public static SparkSession forJob(String appName, LakeConfig lake) {
+    return forJob(appName, lake, Map.of());
+  }
+
+  /** A session with settings of its own on top of the product's ({@code extra}: read when Spark starts). */
+  public static SparkSession forJob(String appName, LakeConfig lake, Map<String, String> extra) {
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (!new SparkConf().contains("spark.master")) {
       builder.master("local[2]");
     }
     baseConfig().forEach(builder::config);
+    extra.forEach(builder::config);
     SparkSession spark = builder.getOrCreate();
     attach(spark, lake);
     return spark;

@@ -17,8 +17,12 @@ final class QueriesWithData extends DefaultSettableGauge<Double> {
    */
   private static volatile boolean queriesStarted;
 
-  QueriesWithData() {
+  /** The job whose queries count (JobMetrics#jobOfQuery); null: the JVM's own, every query of the session. */
+  private final String job;
+
+  QueriesWithData(String job) {
     super(0.0);
+    this.job = job;
   }
 
   static void queryStarted() {
@@ -29,6 +33,7 @@ final class QueriesWithData extends DefaultSettableGauge<Double> {
   public Double getValue() {
     var spark = SparkSession.getDefaultSession();
     return !queriesStarted || spark.isEmpty() ? 0.0 : (double) Arrays.stream(spark.get().streams().active())
+        .filter(query -> job == null || job.equals(JobMetrics.jobOfQuery(query.name())))
         .filter(query -> query.status().isDataAvailable()).count();
   }
 }

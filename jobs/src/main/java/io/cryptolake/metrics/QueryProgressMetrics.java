@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +27,10 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<UUID, Latest> LATEST = new ConcurrentHashMap<>();
 
-  private record Latest(long batchDurationMs, long offsetsBehind, double lagSeconds, long stateRows,
+  private record Latest(String job, long batchDurationMs, long offsetsBehind, double lagSeconds, long stateRows,
       long stateMemoryBytes, Map<String, Long> phases) {
     Latest idle() {
-      return new Latest(batchDurationMs, 0, 0, stateRows, stateMemoryBytes, phases);
+      return new Latest(job, batchDurationMs, 0, 0, stateRows, stateMemoryBytes, phases);
     }
   }
 
@@ -40,14 +42,15 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   @Override
   public void onQueryProgress(QueryProgressEvent event) {
     StreamingQueryProgress progress = event.progress();
-    JobMetrics.add(LakeMetric.RECORDS_IN, progress.numInputRows());
+    String job = JobMetrics.jobOfQuery(progress.name());
+    JobMetrics.addFor(job, LakeMetric.RECORDS_IN, progress.numInputRows());
     if (progress.sink().numOutputRows() > 0) {
-      JobMetrics.add(LakeMetric.RECORDS_OUT, progress.sink().numOutputRows());
+      JobMetrics.addFor(job, LakeMetric.RECORDS_OUT, progress.sink().numOutputRows());
     }
     if (progress.numInputRows() == 0) {
-      JobMetrics.add(LakeMetric.EMPTY_BATCHES, 1);
+      JobMetrics.addFor(job, LakeMetric.EMPTY_BATCHES, 1);
     }
-    LATEST.put(progress.id(), new Latest(progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress),
+    LATEST.put(progress.id(), new Latest(job, progress.batchDuration(), offsetsBehind(progress), lagSeconds(progress),
         Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::numRowsTotal).sum(),
         Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::memoryUsedBytes).sum(),
         BatchPhases.of(progress)));
@@ -66,15 +69,18 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
     publish();
   }
 
+  /** Per job of this JVM, over its queries' latest progress (a job without a query left publishes zeros). */
   private static void publish() {
-    Optional<Latest> slowest = LATEST.values().stream().max(Comparator.comparingLong(Latest::batchDurationMs));
-    JobMetrics.set(LakeMetric.BATCH_DURATION_MS, slowest.map(Latest::batchDurationMs).orElse(0L));
-    slowest.ifPresent(latest -> latest.phases().forEach(JobMetrics::setPhase));
-    JobMetrics.set(LakeMetric.OFFSETS_BEHIND_LATEST,
-        LATEST.values().stream().mapToLong(Latest::offsetsBehind).sum());
-    JobMetrics.set(LakeMetric.LAG_SECONDS, LATEST.values().stream().mapToDouble(Latest::lagSeconds).max().orElse(0));
-    JobMetrics.set(LakeMetric.STATE_ROWS, LATEST.values().stream().mapToLong(Latest::stateRows).sum());
-    JobMetrics.set(LakeMetric.STATE_MEMORY_BYTES, LATEST.values().stream().mapToLong(Latest::stateMemoryBytes).sum());
+    for (String job : JobMetrics.publishedJobs()) {
+      List<Latest> latest = LATEST.values().stream().filter(l -> Objects.equals(l.job(), job)).toList();
+      Optional<Latest> slowest = latest.stream().max(Comparator.comparingLong(Latest::batchDurationMs));
+      JobMetrics.setFor(job, LakeMetric.BATCH_DURATION_MS, slowest.map(Latest::batchDurationMs).orElse(0L));
+      slowest.ifPresent(l -> l.phases().forEach((phase, ms) -> JobMetrics.setPhase(job, phase, ms)));
+      JobMetrics.setFor(job, LakeMetric.OFFSETS_BEHIND_LATEST, latest.stream().mapToLong(Latest::offsetsBehind).sum());
+      JobMetrics.setFor(job, LakeMetric.LAG_SECONDS, latest.stream().mapToDouble(Latest::lagSeconds).max().orElse(0));
+      JobMetrics.setFor(job, LakeMetric.STATE_ROWS, latest.stream().mapToLong(Latest::stateRows).sum());
+      JobMetrics.setFor(job, LakeMetric.STATE_MEMORY_BYTES, latest.stream().mapToLong(Latest::stateMemoryBytes).sum());
+    }
   }
 
   /**

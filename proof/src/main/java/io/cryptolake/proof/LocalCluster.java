@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  * environment's; so is the deploy mode, unless a harness names one.
  */
 public final class LocalCluster {
+  /** The application that runs the five jobs together (spark-submit/pipeline.sh). */
+  public static final String ONE_APPLICATION = "pipeline";
   private static final Pattern PLUGIN_METRIC = Pattern.compile(
       "^metrics_cryptolake_driver_plugin_io_cryptolake_metrics_LakeMetricsPlugin_(\\w+)_(Count|Value)\\{[^}]*} (\\S+)$",
       Pattern.MULTILINE);
@@ -286,13 +288,25 @@ public final class LocalCluster {
     return counts;
   }
 
-  /** The product's metrics at a job's Prometheus endpoint, by name; empty when the job does not answer. */
+  /**
+   * The product's metrics of a job, by name: at its own application's Prometheus endpoint, or, when that does
+   * not answer, among the one-application deployment's (published there as {@code <job>_<name>}); empty when
+   * neither answers.
+   */
   public Map<String, Double> metrics(String job) {
+    Map<String, Double> own = pluginMetrics(job, "");
+    return !own.isEmpty() || job.equals(ONE_APPLICATION) ? own
+        : pluginMetrics(ONE_APPLICATION, job.replace('-', '_') + "_");
+  }
+
+  private Map<String, Double> pluginMetrics(String app, String prefix) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    get("http://127.0.0.1:" + setting(Project.uiPortVariable(job)) + "/metrics/prometheus/").ifPresent(body -> {
+    get("http://127.0.0.1:" + setting(Project.uiPortVariable(app)) + "/metrics/prometheus/").ifPresent(body -> {
       Matcher m = PLUGIN_METRIC.matcher(body);
       while (m.find()) {
-        metrics.put(m.group(1), Double.parseDouble(m.group(3)));
+        if (m.group(1).startsWith(prefix)) {
+          metrics.put(m.group(1).substring(prefix.length()), Double.parseDouble(m.group(3)));
+        }
       }
     });
     return metrics;

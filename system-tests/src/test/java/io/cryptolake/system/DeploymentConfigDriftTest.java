@@ -143,6 +143,26 @@ class DeploymentConfigDriftTest {
     assertEquals(local.get("global"), docker.get("global"));
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void thePipelinesPrometheusScrapesItsPortAndRelabelsAsTheFiveJobsDo() {
+    Map<String, Object> local = new Yaml().load(Project.read("monitoring/prometheus.yml"));
+    Map<String, Object> pipeline = new Yaml().load(Project.read("monitoring/prometheus-pipeline.yml"));
+    Map<String, Object> five = ((List<Map<String, Object>>) local.get("scrape_configs")).get(0);
+    List<Map<String, Object>> scrapes = (List<Map<String, Object>>) pipeline.get("scrape_configs");
+    assertEquals(1, scrapes.size());
+    Map<String, Object> one = scrapes.get(0);
+    assertEquals("pipeline", one.get("job_name"));
+    assertEquals(List.of("127.0.0.1:" + ENV.get(Project.uiPortVariable("pipeline"))), targets(one));
+    assertEquals(five.get("metrics_path"), one.get("metrics_path"));
+    List<Object> fiveRules = (List<Object>) five.get("metric_relabel_configs");
+    List<Object> rules = (List<Object>) one.get("metric_relabel_configs");
+    // Its own rules first (the job, layer and exchange from the name), then the five jobs' rules unchanged.
+    assertEquals(fiveRules, rules.subList(rules.size() - fiveRules.size(), rules.size()));
+    assertEquals(local.get("rule_files"), pipeline.get("rule_files"));
+    assertEquals(local.get("global"), pipeline.get("global"));
+  }
+
   @SuppressWarnings("unchecked")
   private static List<String> targets(Map<String, Object> scrape) {
     return ((List<Map<String, Object>>) scrape.get("static_configs")).stream()

@@ -34,8 +34,9 @@ class MonitoringConfigTest {
   }
 
   @Test
-  void bothPrometheusConfigsAreValid() {
-    for (String config : new String[] {"monitoring/prometheus.yml", "docker/prometheus.yml"}) {
+  void everyPrometheusConfigIsValid() {
+    for (String config : new String[] {"monitoring/prometheus.yml", "monitoring/prometheus-pipeline.yml",
+        "docker/prometheus.yml"}) {
       Project.Result check = Project.run(Map.of(), Duration.ofMinutes(1), Project.promtool(), "check", "config",
           "--syntax-only", config);
       assertEquals(0, check.exit(), config + ": " + check.output());

@@ -8,6 +8,10 @@ import picocli.CommandLine.Option;
 
 /** Checkpoint and trigger options of a streaming job. */
 public final class StreamOptions {
+  /** Silver's and gold's batch limits, defaults of the same options in their own jobs and in the pipeline. */
+  public static final String SILVER_MAX_FILES = "${env:CRYPTOLAKE_SILVER_MAX_FILES:-500}";
+  public static final String GOLD_MAX_FILES = "${env:CRYPTOLAKE_GOLD_MAX_FILES:-500}";
+
   @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
       description = "Checkpoints go to <root>/<job-name>/; s3a:// or local (env CRYPTOLAKE_CHECKPOINT_ROOT; "
           + "default ${DEFAULT-VALUE}).")

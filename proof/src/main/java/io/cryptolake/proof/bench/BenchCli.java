@@ -56,6 +56,10 @@ public final class BenchCli implements Callable<Integer> {
   /** The parts of the benchmark, in the order they run. */
   enum Stage { KAFKA, BRONZE, CONNECT, SILVER, NAIVE, PIPELINE }
 
+  @Option(names = "--one-application", description = "The pipeline stage runs the five jobs as one application "
+      + "(spark-submit/pipeline.sh) instead of five.")
+  boolean oneApplication;
+
   @Option(names = "--dir", defaultValue = "data/bench", description = "Servers, tables and report (${DEFAULT-VALUE}); emptied first.")
   Path dir;
 
@@ -138,7 +142,10 @@ public final class BenchCli implements Callable<Integer> {
       // Some trades waiting, so every job's first batch has work to do.
       new SyntheticProducer(SyntheticConfig.defaults(servers.kafkaBootstrap(), servers.registryUrl())
           .withCount(5_000).withSeed(2)).run();
-      PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs());
+      PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs(), oneApplication);
+      if (oneApplication) {
+        report.oneApplication();
+      }
       report.firstBatch(bench.coldStart());
       cluster.awaitCaughtUp(Project.streamingJobs(), Duration.ofMinutes(10));
       LakeConfig lake = cluster.lakeConfig();

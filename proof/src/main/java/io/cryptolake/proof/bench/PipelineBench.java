@@ -37,23 +37,27 @@ final class PipelineBench {
   /** A job's batches in a window: empty batches run, and the median milliseconds of each phase. */
   record Breakdown(double emptyBatches, Map<String, Double> p50PhaseMs) {}
 
-  /** A job's peak JVM heap, driver and executor, in MiB (Spark's peakMemoryMetrics.JVMHeapMemory). */
-  record Memory(String job, long driverPeakMib, long executorPeakMib) {}
+  /** An application's peak JVM heap, driver and executor, in MiB (Spark's peakMemoryMetrics.JVMHeapMemory). */
+  record Memory(String app, long driverPeakMib, long executorPeakMib) {}
 
   private final LocalCluster cluster;
   private final List<String> jobs;
+  /** The applications that run them: the jobs themselves, or the one that runs them all. */
+  private final List<String> apps;
 
-  PipelineBench(LocalCluster cluster, List<String> jobs) {
+  PipelineBench(LocalCluster cluster, List<String> jobs, boolean oneApplication) {
     this.cluster = cluster;
     this.jobs = jobs;
+    this.apps = oneApplication ? List.of(LocalCluster.ONE_APPLICATION) : jobs;
   }
 
-  /** Submits every job and returns the time from its submit to its first finished batch. */
+  /** Submits every application and returns the time from a job's submit to its first finished batch. */
   Map<String, Duration> coldStart() {
     Map<String, Instant> submitted = new LinkedHashMap<>();
-    for (String job : jobs) {
-      submitted.put(job, Instant.now());
-      cluster.submit(job);
+    for (String app : apps) {
+      Instant now = Instant.now();
+      cluster.submit(app);
+      jobs.stream().filter(job -> appOf(job).equals(app)).forEach(job -> submitted.put(job, now));
     }
     Map<String, Duration> firstBatch = new LinkedHashMap<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -124,13 +128,18 @@ final class PipelineBench {
     return new RateResult(rate, achieved, window, sustained, p90, maxBehind, drain, latency, breakdown);
   }
 
+  private String appOf(String job) {
+    return apps.contains(job) ? job : LocalCluster.ONE_APPLICATION;
+  }
+
+  /** Each application's peak heap, driver and executors. */
   List<Memory> peakMemory() {
     List<Memory> memory = new ArrayList<>();
-    for (String job : jobs) {
+    for (String app : apps) {
       long driver = 0;
       long executor = 0;
       try {
-        for (JsonNode e : JSON.readTree(cluster.sparkApi(job, "allexecutors").orElse("[]"))) {
+        for (JsonNode e : JSON.readTree(cluster.sparkApi(app, "allexecutors").orElse("[]"))) {
           long heap = e.path("peakMemoryMetrics").path("JVMHeapMemory").asLong() / (1024 * 1024);
           if ("driver".equals(e.path("id").asText())) {
             driver = Math.max(driver, heap);
@@ -141,7 +150,7 @@ final class PipelineBench {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      memory.add(new Memory(job, driver, executor));
+      memory.add(new Memory(app, driver, executor));
     }
     return memory;
   }

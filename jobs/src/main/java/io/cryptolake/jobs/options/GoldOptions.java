@@ -1,0 +1,56 @@
+package io.cryptolake.jobs.options;
+
+import io.cryptolake.cli.Check;
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.streaming.StreamConfig;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How gold de-duplicates, builds bars and checks gaps: the options of gold and of the one-application pipeline. */
+public final class GoldOptions {
+  @Option(names = "--watermark", defaultValue = "${env:CRYPTOLAKE_GOLD_WATERMARK:-5m}",
+      description = "How late a trade may arrive, by trade time, and still be de-duplicated in memory "
+          + "(env CRYPTOLAKE_GOLD_WATERMARK; default ${DEFAULT-VALUE}).")
+  Duration watermark;
+
+  @Option(names = "--state-rows-bound", defaultValue = "${env:CRYPTOLAKE_GOLD_STATE_ROWS_BOUND:-5000000}",
+      description = "Keys the de-duplication state should stay under: published as state_rows_bound, and the "
+          + "CryptolakeStateRowsAboveBound alert fires above it; about trades/s x (watermark + 1 min) "
+          + "(env CRYPTOLAKE_GOLD_STATE_ROWS_BOUND; default ${DEFAULT-VALUE}).")
+  long stateRowsBound;
+
+  @Option(names = "--ohlcv", negatable = true, defaultValue = "true",
+      description = "Also write the 1-minute bars (default: yes; --no-ohlcv turns them off).")
+  boolean ohlcv;
+
+  @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
+      description = "How often the job looks for sequence gaps in the last --gaps-lookback of gold and records "
+          + "them (env CRYPTOLAKE_GOLD_GAPS_EVERY; default ${DEFAULT-VALUE}).")
+  Duration gapsEvery;
+
+  @Option(names = "--gaps-lookback", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_LOOKBACK:-1h}",
+      description = "Trade-time window of each gap check (env CRYPTOLAKE_GOLD_GAPS_LOOKBACK; default ${DEFAULT-VALUE}).")
+  Duration gapsLookback;
+
+  /** Checked before the job starts; {@code maxFilesOption} names the option {@code maxFiles} came from. */
+  public GoldConfig toConfig(String maxFilesOption, int maxFiles, StreamConfig stream) {
+    Check.positive("--watermark", watermark);
+    Check.positive("--state-rows-bound", stateRowsBound);
+    Check.positive(maxFilesOption, maxFiles);
+    Check.positive("--gaps-every", gapsEvery);
+    Check.positive("--gaps-lookback", gapsLookback);
+    return new GoldConfig(watermark, maxFiles, stream, stateRowsBound);
+  }
+
+  public boolean ohlcv() {
+    return ohlcv;
+  }
+
+  public Duration gapsEvery() {
+    return gapsEvery;
+  }
+
+  public Duration gapsLookback() {
+    return gapsLookback;
+  }
+}

@@ -1,0 +1,159 @@
+package io.cryptolake.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cryptolake.lake.Tables;
+import io.cryptolake.localstack.TopicReader;
+import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.producers.synthetic.SyntheticConfig;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.testing.Pipeline;
+import io.cryptolake.testing.Produced;
+import io.cryptolake.testing.TestLake;
+import io.cryptolake.testing.TestLake.Lake;
+import io.cryptolake.testing.TestLake.Storage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15.2: the five jobs in one application (spark-submit/pipeline.sh) go on from the checkpoints the five
+ * applications left, lose and double nothing, keep each job's metrics apart, and refuse a second copy of a job
+ * they run.
+ */
+class PipelineJobTest {
+  private static final String NAME = "one_app";
+
+  @AfterEach
+  void stopQueries() {
+    TestLake.stopActiveQueries();
+  }
+
+  @Test
+  void theFiveJobsInOneApplicationGoOnFromTheFiveApplicationsCheckpointsWithEachJobsOwnMetrics() throws Exception {
+    Lake lake = TestLake.lake(NAME, Storage.LOCAL);
+    Map<Exchange, String> topics = Produced.topics(NAME);
+    SyntheticConfig produce = Produced.config(topics).withCount(100).withFaults(SyntheticConfig.spreadFaults(0.1));
+    String kafka = TestLake.servers().config().kafkaBootstrap();
+    String registry = TestLake.servers().config().registryUrl();
+
+    // First the five applications' queries, on the checkpoints the one application then takes over.
+    Produced.send(produce.withSeed(21));
+    for (Exchange exchange : Exchange.values()) {
+      Pipeline.bronzeCaughtUp(lake, exchange, topics.get(exchange), 1_000);
+      Pipeline.silverCaughtUp(lake, exchange);
+    }
+    Pipeline.goldDrained(lake);
+    Map<String, Long> before = tableCounts(lake);
+    assertTrue(before.values().stream().allMatch(n -> n > 0), before.toString());
+
+    Produced.send(produce.withSeed(22));
+    String[] lakeArgs = {"--catalog", NAME, "--catalog-uri", lake.config().catalogUri(),
+        "--warehouse", lake.config().warehouse(), "--checkpoint-root", lake.dir().resolve("checkpoints").toString()};
+    List<String> args = new ArrayList<>(List.of(lakeArgs));
+    args.addAll(List.of("--bootstrap-servers", kafka, "--registry-url", registry, "--trigger-interval", "500ms",
+        "--gaps-every", "1h"));
+    topics.forEach((exchange, topic) -> args.addAll(List.of("--topic", exchange.id() + "=" + topic)));
+    double ownRowsIn = JobMetrics.value(LakeMetric.RECORDS_IN);
+    var thread = Executors.newSingleThreadExecutor();
+    CompletableFuture<OperatorMistakesTest.Outcome> app = CompletableFuture.supplyAsync(
+        () -> OperatorMistakesTest.run(new PipelineJob(), args.toArray(String[]::new)), thread);
+
+    Map<String, Long> expected = awaitEveryRecord(lake, topics, app);
+    Map<String, Long> added = new LinkedHashMap<>();
+    expected.forEach((table, n) -> added.put(table, n - before.get(table)));
+    for (Exchange exchange : Exchange.values()) {
+      assertEquals((double) added.get(Tables.bronzeName(exchange)),
+          JobMetrics.value("bronze-" + exchange.id(), LakeMetric.RECORDS_OUT), "bronze-" + exchange.id());
+      double silverIn = JobMetrics.value("silver-" + exchange.id(), LakeMetric.RECORDS_VALID)
+          + JobMetrics.value("silver-" + exchange.id(), LakeMetric.RECORDS_INVALID);
+      assertEquals((double) added.get(Tables.bronzeName(exchange)), silverIn, "silver-" + exchange.id() + " rows in");
+      assertEquals((double) added.get(Tables.silverName(exchange)),
+          JobMetrics.value("silver-" + exchange.id(), LakeMetric.RECORDS_VALID), "silver-" + exchange.id());
+    }
+    assertEquals((double) added.get(Tables.GOLD), JobMetrics.value("gold", LakeMetric.RECORDS_OUT), "gold");
+    assertEquals(500.0, JobMetrics.value("gold", LakeMetric.TRIGGER_INTERVAL_MS));
+    assertEquals(ownRowsIn, JobMetrics.value(LakeMetric.RECORDS_IN), "no job's rows counted as the JVM's own");
+
+    // A second copy of one of its jobs, as its own application, stops at the lease: it cannot write twice.
+    OperatorMistakesTest.Outcome second = OperatorMistakesTest.run(new SilverJob(), concat(lakeArgs,
+        "--exchange", "binance", "--registry-url", registry));
+    assertEquals(2, second.status(), second.err());
+    assertTrue(second.err().contains("already running") && second.err().contains("silver-binance"), second.err());
+
+    TestLake.stopActiveQueries();
+    OperatorMistakesTest.Outcome stopped = app.get(2, TimeUnit.MINUTES);
+    thread.shutdown();
+    assertEquals(0, stopped.status(), stopped.err());
+    assertEquals(expected, tableCounts(lake), "nothing written after the stop");
+  }
+
+  /**
+   * Waits until bronze holds every Kafka record, silver and the DLQ every bronze row, gold every silver key and
+   * the bars every gold trade; returns the tables' counts then.
+   */
+  private static Map<String, Long> awaitEveryRecord(Lake lake, Map<Exchange, String> topics,
+      CompletableFuture<?> app) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline && !app.isDone()) {
+      Map<String, Long> counts = tableCounts(lake);
+      boolean all = true;
+      for (Exchange exchange : Exchange.values()) {
+        long bronze = counts.get(Tables.bronzeName(exchange));
+        all &= bronze == TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topics.get(exchange))
+            && counts.get(Tables.silverName(exchange)) + Pipeline.dlq(lake, exchange).size() == bronze;
+      }
+      long keys = TestLake.spark().sql("SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(Exchange.BINANCE))
+          + " UNION SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(Exchange.KRAKEN))).count();
+      long barTrades = barTrades(lake);
+      all &= counts.get(Tables.GOLD) == keys && barTrades == keys;
+      if (all) {
+        return counts;
+      }
+      last = counts + ", silver keys " + keys + ", trades in bars " + barTrades;
+      Thread.sleep(1_000);
+    }
+    throw new AssertionError("the one application did not account for every record: " + last
+        + (app.isDone() ? "; it ended: " + app.join() : ""));
+  }
+
+  /** The trades the bars count; -1 before the bars query has created its table. */
+  private static long barTrades(Lake lake) {
+    if (!TestLake.spark().catalog().tableExists(q(lake, Tables.OHLCV_1M))) {
+      return -1;
+    }
+    return TestLake.spark().sql("SELECT coalesce(sum(trade_count), 0) FROM " + q(lake, Tables.OHLCV_1M))
+        .first().getLong(0);
+  }
+
+  private static Map<String, Long> tableCounts(Lake lake) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Exchange exchange : Exchange.values()) {
+      counts.put(Tables.bronzeName(exchange), Pipeline.count(lake, Tables.bronzeName(exchange)));
+      counts.put(Tables.silverName(exchange), Pipeline.count(lake, Tables.silverName(exchange)));
+    }
+    counts.put(Tables.DLQ, Pipeline.count(lake, Tables.DLQ));
+    counts.put(Tables.GOLD, Pipeline.count(lake, Tables.GOLD));
+    return counts;
+  }
+
+  private static String q(Lake lake, String table) {
+    return lake.config().qualified(table);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
