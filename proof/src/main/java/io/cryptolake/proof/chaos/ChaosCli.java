@@ -35,13 +35,16 @@ public final class ChaosCli implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "2026", description = "Seed of the data and of the plan (${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--one-application", description = "Run the five jobs as one application (spark-submit/pipeline.sh).")
+  boolean oneApplication;
+
   @Option(names = "--dir", defaultValue = "data/chaos", description = "The run's cluster, data and report (${DEFAULT-VALUE}); emptied first.")
   Path dir;
 
   @Override
   public Integer call() throws Exception {
     ChaosConfig config = new ChaosConfig(trades, rate, faults, kills, Duration.ofSeconds(outageSeconds), seed,
-        dir.toAbsolutePath());
+        dir.toAbsolutePath(), oneApplication);
     ChaosReport report = new ChaosRun(config).run();
     Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;

@@ -1,6 +1,5 @@
 package io.cryptolake.proof.chaos;
 
-import io.cryptolake.proof.Project;
 import io.cryptolake.schemas.Manifest;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +26,14 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
   }
 
   public boolean ok() {
-    return reconciled() && noJobGaveUp() && runningAtEnd.containsAll(Project.streamingJobs());
+    return reconciled() && noJobGaveUp() && runningAtEnd.containsAll(config.apps());
   }
 
   public String markdown() {
     StringBuilder md = new StringBuilder();
-    md.append(String.format("Run of %s: %,d trades at %,.0f/s (%d s of sending), %.0f%% faulty, seed %d.%n%n",
-        start, manifest.totalSent(), config.ratePerSecond(), config.sendWindow().toSeconds(),
-        config.faultFraction() * 100, config.seed()));
+    md.append(String.format("Run of %s: %,d trades at %,.0f/s (%d s of sending), %.0f%% faulty, seed %d; the five "
+        + "jobs as %s.%n%n", start, manifest.totalSent(), config.ratePerSecond(), config.sendWindow().toSeconds(),
+        config.faultFraction() * 100, config.seed(), config.oneApplication() ? "one application" : "five applications"));
     md.append("| # | at (s) | injected | back after (s) | query restarts that followed | detail |\n");
     md.append("|---|---|---|---|---|---|\n");
     for (int i = 0; i < injected.size(); i++) {
@@ -44,9 +43,10 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
           Duration.between(start, in.startedAt()).toSeconds(), in.injection().describe(),
           in.recovery().toMillis() / 1000.0, restartsBetween(in.startedAt(), until), in.detail()));
     }
-    md.append(String.format("%nCaught up %d s after the producer's last record. Jobs RUNNING at the end: %d of 5. "
-        + "Query restarts logged by the jobs' supervisors: %d; jobs that gave up: %d.%n%n", catchUp.toSeconds(),
-        runningAtEnd.size(), restarts.size(), restarts.stream().filter(SupervisedRestarts.Restart::gaveUp).count()));
+    md.append(String.format("%nCaught up %d s after the producer's last record. Applications RUNNING at the end: "
+        + "%d of %d. Query restarts logged by the jobs' supervisors: %d; jobs that gave up: %d.%n%n",
+        catchUp.toSeconds(), runningAtEnd.stream().filter(config.apps()::contains).count(), config.apps().size(),
+        restarts.size(), restarts.stream().filter(SupervisedRestarts.Restart::gaveUp).count()));
     md.append("Sent, per the producer's manifest:\n\n");
     manifest.exchanges().forEach((exchange, c) -> md.append(String.format(
         "- %s: %,d sent, %,d valid (%,d duplicates, %,d out of order), %,d faulty: %s%n", exchange, c.sent(),

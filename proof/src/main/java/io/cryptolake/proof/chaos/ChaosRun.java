@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fault-injection run: the local servers (owned here, so each can be stopped and started on its own), the
- * Spark cluster and the five jobs through bin/cluster, the synthetic producer sending with faults, and the
+ * Spark cluster and the five jobs (or the one application of them) through bin/cluster, the synthetic producer sending with faults, and the
  * plan's injections while it sends. Then it waits for every job to catch up and runs the reconciliation
  * against the producer's manifest, the same `reconcile` an operator runs.
  */
@@ -33,10 +33,12 @@ public final class ChaosRun {
   private final ChaosConfig config;
   private final LocalCluster cluster;
   private final List<String> jobs = Project.streamingJobs();
+  private final List<String> apps;
 
   public ChaosRun(ChaosConfig config) {
     this.config = config;
     this.cluster = new LocalCluster(config.dir(), true);
+    this.apps = config.apps();
   }
 
   /** One injection as it happened: when, and how long until what it broke was back. */
@@ -57,15 +59,15 @@ public final class ChaosRun {
 
   private ChaosReport runOn(LocalServers servers) throws Exception {
     cluster.up();
-    jobs.forEach(cluster::submit);
-    await("all five jobs RUNNING", Duration.ofMinutes(5), () -> cluster.runningApps().containsAll(jobs));
+    apps.forEach(cluster::submit);
+    await(apps + " RUNNING", Duration.ofMinutes(5), () -> cluster.runningApps().containsAll(apps));
 
     Path manifestPath = config.dir().resolve("manifest.json");
     SyntheticConfig produce = SyntheticConfig.defaults(cluster.kafkaBootstrap(), cluster.registryUrl())
         .withCount(config.trades() / 2).withRate(config.ratePerSecond())
         .withFaults(SyntheticConfig.spreadFaults(config.faultFraction())).withSeed(config.seed())
         .withManifest(manifestPath);
-    List<Injection> plan = ChaosPlan.of(config, jobs, servers.catalog().isPresent());
+    List<Injection> plan = ChaosPlan.of(config, apps, servers.catalog().isPresent());
     Instant start = Instant.now();
     CompletableFuture<Manifest> producer = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
     LOG.info("sending {} trades at {}/s; {} injections planned", config.trades(), config.ratePerSecond(), plan.size());
@@ -86,7 +88,7 @@ public final class ChaosRun {
     Duration catchUp = Duration.between(sent, Instant.now());
     List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
     return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
-        SupervisedRestarts.read(cluster.jobLogs(jobs)));
+        SupervisedRestarts.read(cluster.jobLogs(apps)));
   }
 
   /** Starts an injection; a kill's recovery (the new driver RUNNING) is awaited in the background. */
