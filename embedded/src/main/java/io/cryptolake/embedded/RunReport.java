@@ -124,6 +124,7 @@ public record RunReport(Manifest manifest, Map<Exchange, Long> kafkaRecords, Map
     out.println();
     out.println("== Next");
     out.println("  make cluster-up && make submit-all   the same jobs on a local Spark cluster (Master UI http://127.0.0.1:8080)");
+    out.println("  make submit-pipeline                 or the five jobs as ONE application, for a small host");
     out.println("  metrics                              each cluster job at http://127.0.0.1:4041-4045/metrics/prometheus/;");
     out.println("                                       make monitor runs Prometheus with the alert rules (monitoring/)");
     out.println("  make produce ARGS=--help             more trades, other rates, other faults");
