@@ -16,12 +16,14 @@ import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,8 +115,9 @@ class PipelineJobTest {
         all &= bronze == TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topics.get(exchange))
             && counts.get(Tables.silverName(exchange)) + Pipeline.dlq(lake, exchange).size() == bronze;
       }
-      long keys = TestLake.spark().sql("SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(Exchange.BINANCE))
-          + " UNION SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(Exchange.KRAKEN))).count();
+      long keys = TestLake.spark().sql(Arrays.stream(Exchange.values())
+          .map(exchange -> "SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(exchange)))
+          .collect(Collectors.joining(" UNION "))).count();
       long barTrades = barTrades(lake);
       all &= counts.get(Tables.GOLD) == keys && barTrades == keys;
       if (all) {
@@ -152,7 +155,7 @@ class PipelineJobTest {
   }
 
   private static String[] concat(String[] a, String... b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    String[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
   }
