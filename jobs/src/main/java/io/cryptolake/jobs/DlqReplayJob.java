@@ -16,7 +16,6 @@ import io.cryptolake.validation.ValidationConfig;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,7 +53,7 @@ public final class DlqReplayJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Check.ordered("--from", from, "--to", to, true);
     if (limit != null) {
       Check.positive("--limit", limit);
@@ -65,15 +64,15 @@ public final class DlqReplayJob implements Callable<Integer> {
     // Two replays at once would both select the same DLQ rows and both append them to silver: one at a time.
     try (CheckpointLease lock = dryRun ? null : CheckpointLease.acquireLock(DlqReplay.lockDirectory(lakeConfig),
         LakeSession.hadoopConfiguration(lakeConfig), "dlq-replay", () -> System.exit(1))) {
-      SparkSession spark = LakeSession.forJob("dlq-replay", lakeConfig);
-      ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
-          errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
-          reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
-          validation.registryUrl(), validation.registryMaxWait, rules));
-      result.print(System.out);
-      spark.stop();
+      return JobRunner.onSession("dlq-replay", lakeConfig, spark -> {
+        ReplayResult result = DlqReplay.run(spark, lakeConfig, new ReplayOptions(exchanges, from, to,
+            errorTypes == null ? null : errorTypes.stream().map(DlqReason.ErrorType::value).toList(),
+            reasons == null ? null : reasons.stream().map(DlqReason::reason).toList(), limit, dryRun,
+            validation.registryUrl(), validation.registryMaxWait, rules));
+        result.print(System.out);
+        return 0;
+      });
     }
-    return 0;
   }
 
   public static void main(String[] args) {

@@ -7,7 +7,6 @@ import io.cryptolake.gaps.SequenceGaps;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Progress;
 import java.io.PrintStream;
@@ -36,13 +35,10 @@ public final class GapsJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Check.ordered("--from", from, "--to", to, false);
     LakeConfig lakeConfig = lake.toExistingLake();
-    SparkSession spark = LakeSession.forJob("gaps", lakeConfig);
-    int exit = run(spark, lakeConfig, System.out);
-    spark.stop();
-    return exit;
+    return JobRunner.onSession("gaps", lakeConfig, spark -> run(spark, lakeConfig, System.out));
   }
 
   /** The check on a session that stays open (a soak runs it beside the streaming queries). */

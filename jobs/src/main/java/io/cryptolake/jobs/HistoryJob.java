@@ -4,7 +4,6 @@ import io.cryptolake.cli.Check;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.TableHistory;
 import io.cryptolake.lake.Tables;
@@ -12,7 +11,6 @@ import io.cryptolake.schemas.Exchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,13 +31,12 @@ public final class HistoryJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Check.positive("--last", last);
     List<String> known = Tables.all(List.of(Exchange.values())).stream().map(TableDef::name).toList();
     Check.known("TABLE", tables, known);
     LakeConfig lakeConfig = lake.toExistingLake();
-    SparkSession spark = LakeSession.forJob("history", lakeConfig);
-    try {
+    return JobRunner.onSession("history", lakeConfig, spark -> {
       LakeCatalog catalog = new LakeCatalog(spark, lakeConfig);
       List<String> shown = tables.isEmpty() ? known.stream().filter(catalog::exists).toList() : tables;
       if (shown.isEmpty()) {
@@ -50,9 +47,7 @@ public final class HistoryJob implements Callable<Integer> {
         System.out.println();
       }
       return 0;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   public static void main(String[] args) {

@@ -126,6 +126,22 @@ final class JobRunner {
     return 0;
   }
 
+  /** The body of a batch command, on its session. */
+  @FunctionalInterface
+  interface SessionBody {
+    int run(SparkSession spark) throws Exception;
+  }
+
+  /** A batch command's body on a session of its own (named for the Spark UI), stopped after it, whatever happens. */
+  static int onSession(String name, LakeConfig lake, SessionBody body) throws Exception {
+    SparkSession spark = LakeSession.forJob(name, lake);
+    try {
+      return body.run(spark);
+    } finally {
+      spark.stop();
+    }
+  }
+
   /** A start-up step that reads the lake, run again while one of {@code servers} does not answer. */
   static void beforeQueries(String name, List<Server> servers, Runnable step) {
     StartupWait.run(name, new ServerWatch(servers), QuerySupervisor.RestartPolicy.defaults(), step);

@@ -4,7 +4,6 @@ import io.cryptolake.cli.Check;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.maintain.MaintainOptions;
@@ -64,7 +63,7 @@ public final class MaintainJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     retention.forEach((table, days) -> {
       Check.known("--retention", List.of(table), Tables.all(exchanges).stream().map(TableDef::name).toList());
       Check.positive("--retention " + table, days);
@@ -77,10 +76,7 @@ public final class MaintainJob implements Callable<Integer> {
     Check.positive("--min-input-files", minInputFiles);
     Check.positive("--orphans-older-than", orphansOlderThan);
     LakeConfig lakeConfig = lake.toExistingLake();
-    SparkSession spark = LakeSession.forJob("maintain", lakeConfig);
-    int exit = run(spark, lakeConfig, System.out);
-    spark.stop();
-    return exit;
+    return JobRunner.onSession("maintain", lakeConfig, spark -> run(spark, lakeConfig, System.out));
   }
 
   /** Maintenance on a session that stays open (a soak runs it beside the streaming queries). */

@@ -6,7 +6,6 @@ import io.cryptolake.cli.KafkaServers;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Progress;
 import io.cryptolake.reconcile.KafkaCheck;
@@ -71,7 +70,7 @@ public final class ReconcileJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Check.ordered("--from", from, "--to", to, false);
     if (manifest != null && !Files.isRegularFile(manifest)) {
       throw new ConfigError("--manifest: '" + manifest + "' is not a file; expected a producer's manifest "
@@ -82,10 +81,7 @@ public final class ReconcileJob implements Callable<Integer> {
     if (withKafka) {
       kafkaServers.server().require(KafkaServers.OPTION + " (or --no-kafka)");
     }
-    SparkSession spark = LakeSession.forJob("reconcile", lakeConfig);
-    int exit = run(spark, lakeConfig, System.out);
-    spark.stop();
-    return exit;
+    return JobRunner.onSession("reconcile", lakeConfig, spark -> run(spark, lakeConfig, System.out));
   }
 
   /** The checks on a session that stays open (a soak runs them beside the streaming queries); 0 when all pass. */

@@ -4,16 +4,13 @@ import io.cryptolake.cli.Check;
 import io.cryptolake.cli.ConfigError;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.lake.LakeConfig;
-import io.cryptolake.lake.LakeSession;
 import io.cryptolake.lake.SqlConsole;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,15 +34,14 @@ public final class SqlJob implements Callable<Integer> {
   @Mixin LakeOptions lake;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     Check.positive("--max-rows", maxRows);
     if (file != null && !Files.isRegularFile(file)) {
       throw new ConfigError("--file: '" + file + "' is not a file; expected a file of SQL statements");
     }
     LakeConfig lakeConfig = lake.toExistingLake();
-    SparkSession spark = LakeSession.forJob("sql", lakeConfig);
-    spark.sparkContext().setLogLevel("ERROR");
-    try {
+    return JobRunner.onSession("sql", lakeConfig, spark -> {
+      spark.sparkContext().setLogLevel("ERROR");
       SqlConsole console = new SqlConsole(spark, lakeConfig, maxRows, System.out);
       boolean ok;
       if (execute != null) {
@@ -57,9 +53,7 @@ public final class SqlJob implements Callable<Integer> {
             System.console() != null, System.err);
       }
       return ok ? 0 : 1;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   public static void main(String[] args) {
