@@ -132,14 +132,16 @@ final class JobRunner {
     int run(SparkSession spark) throws Exception;
   }
 
-  /** A batch command's body on a session of its own (named for the Spark UI), stopped after it, whatever happens. */
+  /**
+   * A batch command's body on a session of its own (named for the Spark UI), stopped after it. A body that
+   * throws ends the JVM, and the session with it; the session is not stopped here then, because in-process
+   * callers (the tests) share theirs with the command.
+   */
   static int onSession(String name, LakeConfig lake, SessionBody body) throws Exception {
     SparkSession spark = LakeSession.forJob(name, lake);
-    try {
-      return body.run(spark);
-    } finally {
-      spark.stop();
-    }
+    int exit = body.run(spark);
+    spark.stop();
+    return exit;
   }
 
   /** A start-up step that reads the lake, run again while one of {@code servers} does not answer. */
