@@ -23,7 +23,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -104,30 +107,41 @@ class PipelineJobTest {
    * the bars every gold trade; returns the tables' counts then.
    */
   private static Map<String, Long> awaitEveryRecord(Lake lake, Map<Exchange, String> topics,
-      CompletableFuture<?> app) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline && !app.isDone()) {
-      Map<String, Long> counts = tableCounts(lake);
-      boolean all = true;
-      for (Exchange exchange : Exchange.values()) {
-        long bronze = counts.get(Tables.bronzeName(exchange));
-        all &= bronze == TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topics.get(exchange))
-            && counts.get(Tables.silverName(exchange)) + Pipeline.dlq(lake, exchange).size() == bronze;
-      }
-      long keys = TestLake.spark().sql(Arrays.stream(Exchange.values())
-          .map(exchange -> "SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(exchange)))
-          .collect(Collectors.joining(" UNION "))).count();
-      long barTrades = barTrades(lake);
-      all &= counts.get(Tables.GOLD) == keys && barTrades == keys;
-      if (all) {
-        return counts;
-      }
-      last = counts + ", silver keys " + keys + ", trades in bars " + barTrades;
-      Thread.sleep(1_000);
+      CompletableFuture<?> app) {
+    AtomicReference<Map<String, Long>> accounted = new AtomicReference<>();
+    AtomicReference<String> last = new AtomicReference<>("");
+    try {
+      Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> app.isDone() || everyRecord(lake, topics, accounted, last));
+    } catch (ConditionTimeoutException e) {
+      // Said below with what the tables held.
     }
-    throw new AssertionError("the one application did not account for every record: " + last
-        + (app.isDone() ? "; it ended: " + app.join() : ""));
+    if (accounted.get() == null) {
+      throw new AssertionError("the one application did not account for every record: " + last.get()
+          + (app.isDone() ? "; it ended: " + app.join() : ""));
+    }
+    return accounted.get();
+  }
+
+  private static boolean everyRecord(Lake lake, Map<Exchange, String> topics,
+      AtomicReference<Map<String, Long>> accounted, AtomicReference<String> last) {
+    Map<String, Long> counts = tableCounts(lake);
+    boolean all = true;
+    for (Exchange exchange : Exchange.values()) {
+      long bronze = counts.get(Tables.bronzeName(exchange));
+      all &= bronze == TopicReader.recordCount(TestLake.servers().config().kafkaBootstrap(), topics.get(exchange))
+          && counts.get(Tables.silverName(exchange)) + Pipeline.dlq(lake, exchange).size() == bronze;
+    }
+    long keys = TestLake.spark().sql(Arrays.stream(Exchange.values())
+        .map(exchange -> "SELECT exchange, symbol, trade_id FROM " + q(lake, Tables.silverName(exchange)))
+        .collect(Collectors.joining(" UNION "))).count();
+    long barTrades = barTrades(lake);
+    all &= counts.get(Tables.GOLD) == keys && barTrades == keys;
+    last.set(counts + ", silver keys " + keys + ", trades in bars " + barTrades);
+    if (all) {
+      accounted.set(counts);
+    }
+    return all;
   }
 
   /** The trades the bars count; -1 before the bars query has created its table. */
