@@ -334,9 +334,9 @@ public final class LocalCluster {
   }
 
   /**
-   * Waits until the jobs are caught up: every one answers and has read rows, bronze has nothing left in Kafka,
-   * no query has a batch of data running or waiting (a long catch-up batch of the bars moves no count while
-   * it runs), and no job's input count moves over three polls 5 s apart (seven triggers). Throws after
+   * Waits until the jobs are caught up: every one answers and is {@link #idleAndUpToDate} (a long catch-up
+   * batch of the bars moves no count while it runs, hence the check of running batches), and no job's input
+   * count moves over three polls 5 s apart (seven triggers). Throws after
    * {@code timeout}.
    */
   public void awaitCaughtUp(List<String> jobs, Duration timeout) {
@@ -353,15 +353,25 @@ public final class LocalCluster {
       boolean ready = true;
       for (String job : jobs) {
         Map<String, Double> metrics = metrics(job);
-        Double in = metrics.get("records_in");
-        // A job that has read nothing yet may be inside its first, long batch: not caught up.
-        ready &= in != null && in > 0 && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0
-            && metrics.getOrDefault("queries_with_data", 0.0) == 0;
-        inputs.put(job, in);
+        ready &= idleAndUpToDate(metrics);
+        inputs.put(job, metrics.get("records_in"));
       }
       still = ready && inputs.equals(previous) ? still + 1 : 0;
       previous = inputs;
     }
+  }
+
+  /**
+   * One job's metrics say it is caught up: it has finished a trigger since its driver started (read rows, or
+   * found none to read: a driver restarted after its job had read everything reads nothing, and its count of
+   * rows read stays 0 for good), bronze has nothing left in Kafka, and no query has a batch of data running or
+   * waiting. A job that has finished no trigger yet may be inside its first, long batch: not caught up.
+   */
+  static boolean idleAndUpToDate(Map<String, Double> metrics) {
+    boolean finishedATrigger = metrics.getOrDefault("records_in", 0.0) > 0
+        || metrics.getOrDefault("empty_batches", 0.0) > 0;
+    return finishedATrigger && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0
+        && metrics.getOrDefault("queries_with_data", 0.0) == 0;
   }
 
   public static void pause(Duration duration) {
