@@ -20,12 +20,15 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
 /**
  * Turns every query's progress into the job's metrics ({@code spark.sql.streaming.streamingQueryListeners}):
- * rows in and out, batch duration, Kafka offsets behind latest, the lag and the state's rows and memory. A
+ * rows in and out, batch duration, Kafka offsets behind latest, the lag, the state's rows and memory, and
+ * the query's idle reports. A
  * job with several queries publishes the slowest batch, the largest lag, the total backlog and total state.
  */
 public final class QueryProgressMetrics extends StreamingQueryListener {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<UUID, Latest> LATEST = new ConcurrentHashMap<>();
+  /** Each query's job (empty: the JVM's own), from its start: an idle event names only the query's id. */
+  private static final Map<UUID, Optional<String>> JOB_OF_QUERY = new ConcurrentHashMap<>();
 
   private record Latest(String job, long batchDurationMs, long offsetsBehind, double lagSeconds, long stateRows,
       long stateMemoryBytes, Map<String, Long> phases) {
@@ -37,6 +40,7 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   @Override
   public void onQueryStarted(QueryStartedEvent event) {
     QueriesWithData.queryStarted();
+    JOB_OF_QUERY.put(event.id(), Optional.ofNullable(JobMetrics.jobOfQuery(event.name())));
   }
 
   @Override
@@ -59,6 +63,10 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
 
   @Override
   public void onQueryIdle(QueryIdleEvent event) {
+    // Spark says so once a query has found no new data for spark.sql.streaming.noDataProgressEventInterval
+    // (10 s), and every interval after: a query restarted with nothing to read reports nothing else.
+    JobMetrics.addFor(JOB_OF_QUERY.getOrDefault(event.id(), Optional.empty()).orElse(null), LakeMetric.IDLE_TRIGGERS,
+        1);
     LATEST.computeIfPresent(event.id(), (id, latest) -> latest.idle());
     publish();
   }
@@ -66,6 +74,7 @@ public final class QueryProgressMetrics extends StreamingQueryListener {
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {
     LATEST.remove(event.id());
+    JOB_OF_QUERY.remove(event.id());
     publish();
   }
 

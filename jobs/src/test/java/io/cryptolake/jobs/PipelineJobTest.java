@@ -69,6 +69,7 @@ class PipelineJobTest {
         "--gaps-every", "1h"));
     topics.forEach((exchange, topic) -> args.addAll(List.of("--topic", exchange.id() + "=" + topic)));
     double ownRowsIn = JobMetrics.value(LakeMetric.RECORDS_IN);
+    Map<String, Double> idleBefore = idleTriggers();
     var thread = Executors.newSingleThreadExecutor();
     CompletableFuture<OperatorMistakesTest.Outcome> app = CompletableFuture.supplyAsync(
         () -> OperatorMistakesTest.run(new PipelineJob(), args.toArray(String[]::new)), thread);
@@ -89,6 +90,11 @@ class PipelineJobTest {
     assertEquals(500.0, JobMetrics.value("gold", LakeMetric.TRIGGER_INTERVAL_MS));
     assertEquals(ownRowsIn, JobMetrics.value(LakeMetric.RECORDS_IN), "no job's rows counted as the JVM's own");
 
+    // With everything read, each job says it is idle (Spark's idle reports, by job): how a driver restarted with
+    // nothing to read shows that it runs (the chaos run's last kill).
+    Awaitility.await("every job reported idle").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> idleTriggers().entrySet().stream().allMatch(e -> e.getValue() > idleBefore.get(e.getKey())));
+
     // A second copy of one of its jobs, as its own application, stops at the lease: it cannot write twice.
     OperatorMistakesTest.Outcome second = OperatorMistakesTest.run(new SilverJob(), concat(lakeArgs,
         "--exchange", "binance", "--registry-url", registry));
@@ -100,6 +106,17 @@ class PipelineJobTest {
     thread.shutdown();
     assertEquals(0, stopped.status(), stopped.err());
     assertEquals(expected, tableCounts(lake), "nothing written after the stop");
+  }
+
+  private static Map<String, Double> idleTriggers() {
+    Map<String, Double> idle = new LinkedHashMap<>();
+    for (Exchange exchange : Exchange.values()) {
+      for (String layer : List.of("bronze-", "silver-")) {
+        idle.put(layer + exchange.id(), JobMetrics.value(layer + exchange.id(), LakeMetric.IDLE_TRIGGERS));
+      }
+    }
+    idle.put("gold", JobMetrics.value("gold", LakeMetric.IDLE_TRIGGERS));
+    return idle;
   }
 
   /**

@@ -362,14 +362,14 @@ public final class LocalCluster {
   }
 
   /**
-   * One job's metrics say it is caught up: it has finished a trigger since its driver started (read rows, or
-   * found none to read: a driver restarted after its job had read everything reads nothing, and its count of
-   * rows read stays 0 for good), bronze has nothing left in Kafka, and no query has a batch of data running or
-   * waiting. A job that has finished no trigger yet may be inside its first, long batch: not caught up.
+   * One job's metrics say it is caught up: it has finished a trigger since its driver started (read rows, ran
+   * an empty batch, or was reported idle: a driver restarted after its job had read everything reads nothing,
+   * and its count of rows read stays 0 for good), bronze has nothing left in Kafka, and no query has a batch of
+   * data running or waiting. A job that has finished no trigger yet may be inside its first, long batch.
    */
   static boolean idleAndUpToDate(Map<String, Double> metrics) {
     boolean finishedATrigger = metrics.getOrDefault("records_in", 0.0) > 0
-        || metrics.getOrDefault("empty_batches", 0.0) > 0;
+        || metrics.getOrDefault("empty_batches", 0.0) > 0 || metrics.getOrDefault("idle_triggers", 0.0) > 0;
     return finishedATrigger && metrics.getOrDefault("offsets_behind_latest", 0.0) == 0
         && metrics.getOrDefault("queries_with_data", 0.0) == 0;
   }

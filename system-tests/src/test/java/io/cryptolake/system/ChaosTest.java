@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short version of `make chaos`: the same run on 24,000 trades, with three kill -9s, the S3 server, the
- * catalog server and the registry down for 10 s and a Kafka restart while the producer sends. Nothing may be
+ * catalog server and the registry down for 10 s and a Kafka restart while the producer sends, and one more kill
+ * -9 once everything is caught up (the new driver finds nothing to read). Nothing may be
  * lost, duplicated or blamed on an outage: reconcile and the producer's manifest must agree. Here on the five
  * jobs as ONE application (spark-submit/pipeline.sh; each kill -9 stops every job at once, each restart
  * resumes all five from their checkpoints); LocalClusterTest runs the five applications, `make chaos` too.
@@ -27,7 +28,8 @@ class ChaosTest {
 
     assertEquals(config.trades(), report.manifest().totalSent());
     List<String> injected = report.injected().stream().map(i -> i.injection().describe()).toList();
-    assertEquals(config.kills() + 4, injected.size(), injected.toString());
+    assertEquals(config.kills() + 4 + 1, injected.size(), injected.toString());
+    assertEquals("kill -9 pipeline once caught up", injected.get(injected.size() - 1));
     assertTrue(injected.contains("stop catalog for " + config.outage().toSeconds() + " s"), injected.toString());
     assertTrue(report.injected().stream().allMatch(i -> i.injection() instanceof Injection.KillJob
         ? i.detail().contains("new application app-") : i.detail().contains("ready")), injected.toString());

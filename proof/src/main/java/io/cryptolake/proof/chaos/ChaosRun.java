@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The fault-injection run: the local servers (owned here, so each can be stopped and started on its own), the
  * Spark cluster and the five jobs (or the one application of them) through bin/cluster, the synthetic producer sending with faults, and the
- * plan's injections while it sends. Then it waits for every job to catch up and runs the reconciliation
- * against the producer's manifest, the same `reconcile` an operator runs.
+ * plan's injections while it sends. Then it waits for every job to catch up, kills each application once more
+ * (its new driver finds nothing to read), waits again and runs the reconciliation against the producer's
+ * manifest, the same `reconcile` an operator runs.
  */
 public final class ChaosRun {
   private static final Logger LOG = LoggerFactory.getLogger(ChaosRun.class);
@@ -86,6 +89,19 @@ public final class ChaosRun {
     }
     cluster.awaitCaughtUp(jobs, CATCH_UP_TIMEOUT);
     Duration catchUp = Duration.between(sent, Instant.now());
+    // A restart with nothing to read: each application once more, now that every job has read everything.
+    List<CompletableFuture<Injected>> idle = new ArrayList<>();
+    for (String app : apps) {
+      idle.add(inject(new Injection.KillJob(Duration.between(start, Instant.now()), app, true), servers));
+    }
+    for (CompletableFuture<Injected> future : idle) {
+      done.add(future.get(RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    }
+    cluster.awaitCaughtUp(jobs, CATCH_UP_TIMEOUT);
+    Map<String, String> since = new TreeMap<>();
+    jobs.forEach(job -> since.put(job, cluster.metrics(job).get("records_in") + " rows, "
+        + cluster.metrics(job).get("idle_triggers") + " idle reports"));
+    LOG.info("caught up again after the restarts with nothing to read; since, per job: {}", since);
     List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
     return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
         SupervisedRestarts.read(cluster.jobLogs(apps)));

@@ -11,12 +11,17 @@ public sealed interface Injection {
 
   /**
    * kill -9 of a job's driver, then its spark-submit script again (client mode) or, in cluster mode, nothing:
-   * the driver's worker restarts it.
+   * the driver's worker restarts it. {@code caughtUp}: once every job has read everything, so the new driver
+   * finds nothing to read.
    */
-  record KillJob(Duration at, String job) implements Injection {
+  record KillJob(Duration at, String job, boolean caughtUp) implements Injection {
+    public KillJob(Duration at, String job) {
+      this(at, job, false);
+    }
+
     @Override
     public String describe() {
-      return "kill -9 " + job;
+      return "kill -9 " + job + (caughtUp ? " once caught up" : "");
     }
   }
 
