@@ -16,7 +16,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * docker/ cannot run on the project's machines, so it is held to the configuration the Makefile and
  * bin/cluster use: config/local.env (ports, credentials, paths), the Makefile's job list, the pom's server
- * versions, and monitoring/prometheus.yml. Any drift fails here, naming what differs.
+ * versions, and monitoring/prometheus.yml and prometheus-pipeline.yml; both of its profiles (the five
+ * applications, the one application) are held to them. Any drift fails here, naming what differs.
  */
 class DeploymentConfigDriftTest {
   private static final Map<String, String> ENV = Project.localEnv();
@@ -56,6 +57,15 @@ class DeploymentConfigDriftTest {
   @Test
   void everyStreamingJobIsAServiceRunningItsScriptOnItsUiPortWithTheLocalConfiguration() {
     for (String job : Project.streamingJobs()) {
+      assertEquals(List.of("five-applications"), service(job).get("profiles"), job);
+    }
+    assertEquals(List.of("one-application"), service("pipeline").get("profiles"));
+    assertEquals(List.of("five-applications"), service("prometheus").get("profiles"));
+    assertEquals(List.of("one-application"), service("prometheus-pipeline").get("profiles"));
+    assertEquals(ports("prometheus"), ports("prometheus-pipeline"));
+    List<String> apps = new ArrayList<>(Project.streamingJobs());
+    apps.add("pipeline");
+    for (String job : apps) {
       Map<String, Object> service = service(job);
       assertEquals(List.of("/opt/cryptolake/spark-submit/" + job + ".sh"), service.get("command"), job);
       String port = ENV.get(Project.uiPortVariable(job));
@@ -117,6 +127,8 @@ class DeploymentConfigDriftTest {
     for (String job : Project.streamingJobs()) {
       assertEquals(spark, service(job).get("image"), job);
     }
+    assertEquals(spark, service("pipeline").get("image"));
+    assertEquals(service("prometheus").get("image"), service("prometheus-pipeline").get("image"));
   }
 
   @Test
@@ -161,6 +173,24 @@ class DeploymentConfigDriftTest {
     assertEquals(fiveRules, rules.subList(rules.size() - fiveRules.size(), rules.size()));
     assertEquals(local.get("rule_files"), pipeline.get("rule_files"));
     assertEquals(local.get("global"), pipeline.get("global"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void dockersPipelinePrometheusIsTheLocalOneOnTheComposeHost() {
+    Map<String, Object> local = new Yaml().load(Project.read("monitoring/prometheus-pipeline.yml"));
+    Map<String, Object> docker = new Yaml().load(Project.read("docker/prometheus-pipeline.yml"));
+    Map<String, Object> localScrape = ((List<Map<String, Object>>) local.get("scrape_configs")).get(0);
+    Map<String, Object> dockerScrape = ((List<Map<String, Object>>) docker.get("scrape_configs")).get(0);
+    assertEquals(List.of("pipeline:" + ENV.get(Project.uiPortVariable("pipeline"))), targets(dockerScrape));
+    Map<String, Object> localRest = new LinkedHashMap<>(localScrape);
+    Map<String, Object> dockerRest = new LinkedHashMap<>(dockerScrape);
+    localRest.remove("static_configs");
+    dockerRest.remove("static_configs");
+    assertEquals(localRest, dockerRest, "metrics path and relabelling");
+    local.remove("scrape_configs");
+    docker.remove("scrape_configs");
+    assertEquals(local, docker, "rule files and intervals");
   }
 
   @SuppressWarnings("unchecked")
