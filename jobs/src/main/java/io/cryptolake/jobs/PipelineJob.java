@@ -64,14 +64,18 @@ public final class PipelineJob implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.positive("--silver-max-files-per-trigger", silverMaxFiles);
+    List<Exchange> running = exchanges.stream().distinct().toList();
+    // A topic for an exchange not run here would be ignored: most likely a mistyped --exchanges.
+    Check.known("--topic", topics.keySet().stream().map(Exchange::id).toList(),
+        running.stream().map(Exchange::id).toList());
     StreamConfig streamConfig = stream.toConfig();
     LakeConfig lakeConfig = lake.toConfig();
     List<JobQueries> jobs = new ArrayList<>();
-    for (Exchange exchange : exchanges.stream().distinct().toList()) {
+    for (Exchange exchange : running) {
       jobs.add(BronzeJob.queries(bronze.toConfig(exchange, kafka.bootstrapServers(), topics.get(exchange),
           streamConfig), lakeConfig, kafka.server(), lake.servers()));
     }
-    for (Exchange exchange : exchanges.stream().distinct().toList()) {
+    for (Exchange exchange : running) {
       jobs.add(SilverJob.queries(SilverJob.config(exchange, validation, silverMaxFiles, streamConfig), lakeConfig,
           validation.registry(), lake.servers()));
     }

@@ -58,6 +58,8 @@ class OperatorMistakesTest {
         mistake(BronzeJob::new, "bronze --exchange binance --bootstrap-servers kafka", "--bootstrap-servers"),
         mistake(PipelineJob::new, "pipeline --exchanges binance,nope", "--exchanges", "nope"),
         mistake(PipelineJob::new, "pipeline --topic nope=trades", "--topic", "nope"),
+        mistake(PipelineJob::new, "pipeline --exchanges binance --topic kraken=trades",
+            "--topic: unknown value 'kraken'; expected one of [binance]"),
         mistake(PipelineJob::new, "pipeline --silver-max-files-per-trigger 0", "--silver-max-files-per-trigger: 0"),
         mistake(PipelineJob::new, "pipeline --gold-max-files-per-trigger 0", "--gold-max-files-per-trigger: 0"),
         mistake(PipelineJob::new, "pipeline --starting-offsets oldest", "--starting-offsets", "oldest"),
