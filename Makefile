@@ -88,7 +88,8 @@ cluster-down: ## Stop the jobs, the workers, the master and the servers; nothing
 status: ## Servers, Spark applications and their state (Master UI JSON), last batch per job
 	bin/cluster status
 
-submit-all: $(addprefix submit-,$(JOBS)) ## Submit all five streaming jobs to the local cluster
+submit-all: ## Submit all five streaming jobs to the local cluster, side by side (ARGS to each)
+	bin/cluster submit-each "$(JOBS)" $(ARGS)
 
 submit-bronze-binance: ## Submit bronze-binance to the local cluster (spark-submit/bronze-binance.sh $(ARGS))
 submit-bronze-kraken: ## Submit bronze-kraken to the local cluster

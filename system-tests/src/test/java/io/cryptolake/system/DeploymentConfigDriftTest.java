@@ -145,11 +145,8 @@ class DeploymentConfigDriftTest {
       String port = ENV.get(Project.uiPortVariable(job));
       assertEquals(List.of("127.0.0.1:" + port), targets(localJobs.get(i)), job);
       assertEquals(List.of(job + ":" + port), targets(dockerJobs.get(i)), job);
-      Map<String, Object> localRest = new LinkedHashMap<>(localJobs.get(i));
-      Map<String, Object> dockerRest = new LinkedHashMap<>(dockerJobs.get(i));
-      localRest.remove("static_configs");
-      dockerRest.remove("static_configs");
-      assertEquals(localRest, dockerRest, job + ": metrics path and relabelling");
+      assertEquals(withoutTargets(localJobs.get(i)), withoutTargets(dockerJobs.get(i)),
+          job + ": metrics path and relabelling");
     }
     assertEquals(local.get("rule_files"), docker.get("rule_files"));
     assertEquals(local.get("global"), docker.get("global"));
@@ -183,14 +180,17 @@ class DeploymentConfigDriftTest {
     Map<String, Object> localScrape = ((List<Map<String, Object>>) local.get("scrape_configs")).get(0);
     Map<String, Object> dockerScrape = ((List<Map<String, Object>>) docker.get("scrape_configs")).get(0);
     assertEquals(List.of("pipeline:" + ENV.get(Project.uiPortVariable("pipeline"))), targets(dockerScrape));
-    Map<String, Object> localRest = new LinkedHashMap<>(localScrape);
-    Map<String, Object> dockerRest = new LinkedHashMap<>(dockerScrape);
-    localRest.remove("static_configs");
-    dockerRest.remove("static_configs");
-    assertEquals(localRest, dockerRest, "metrics path and relabelling");
+    assertEquals(withoutTargets(localScrape), withoutTargets(dockerScrape), "metrics path and relabelling");
     local.remove("scrape_configs");
     docker.remove("scrape_configs");
     assertEquals(local, docker, "rule files and intervals");
+  }
+
+  /** A scrape config but its targets: what the local and the compose file's must share. */
+  private static Map<String, Object> withoutTargets(Map<String, Object> scrape) {
+    Map<String, Object> rest = new LinkedHashMap<>(scrape);
+    rest.remove("static_configs");
+    return rest;
   }
 
   @SuppressWarnings("unchecked")

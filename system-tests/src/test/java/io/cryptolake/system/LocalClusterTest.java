@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,12 @@ class LocalClusterTest {
     assertEquals(2, second.exit(), second.output());
     assertTrue(second.output().contains("gold: already running: the checkpoint "), second.output());
 
+    // The operator's three batch commands side by side (each only reads the lake), as they may well be run.
+    CompletableFuture<Project.Result> sqlRun = CompletableFuture.supplyAsync(() -> CLUSTER.run(Duration.ofMinutes(5),
+        "make", "--no-print-directory", "sql",
+        "ARGS=-e 'SELECT count(*) AS gold_rows FROM gold_crypto_trades; " + exactPartitions() + "'"));
+    CompletableFuture<Project.Result> historyRun = CompletableFuture.supplyAsync(() -> CLUSTER.run(
+        Duration.ofMinutes(5), "make", "--no-print-directory", "history", "ARGS=gold_crypto_trades --last 5"));
     Project.Result reconcile = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "reconcile",
         "ARGS=--manifest " + manifest);
     assertEquals(0, reconcile.exit(), reconcile.output());
@@ -148,8 +155,7 @@ class LocalClusterTest {
     long distinctValid = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
     // Also: each topic has 6 partitions; each one that holds records (the keys are symbols: one may get none)
     // is in bronze with its offsets from 0, each exactly once, none skipped.
-    Project.Result sql = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "sql",
-        "ARGS=-e 'SELECT count(*) AS gold_rows FROM gold_crypto_trades; " + exactPartitions() + "'");
+    Project.Result sql = sqlRun.join();
     assertEquals(0, sql.exit(), sql.output());
     assertTrue(Pattern.compile("(?m)^gold_rows\\n-+\\n" + distinctValid + "\\n\\(1 row\\)$").matcher(sql.output()).find(),
         "make sql counts " + distinctValid + " gold rows:\n" + sql.output());
@@ -161,8 +167,7 @@ class LocalClusterTest {
           + entry.getValue().sent() + "$").matcher(sql.output()).find(),
           entry.getKey() + ": " + holding + " partitions hold records, each exactly in bronze:\n" + sql.output());
     }
-    Project.Result history = CLUSTER.run(Duration.ofMinutes(3), "make", "--no-print-directory", "history",
-        "ARGS=gold_crypto_trades --last 5");
+    Project.Result history = historyRun.join();
     assertEquals(0, history.exit(), history.output());
     assertTrue(history.output().contains("iceberg.market_data.gold_crypto_trades: " + String.format("%,d", distinctValid)
         + " rows in "), history.output());
