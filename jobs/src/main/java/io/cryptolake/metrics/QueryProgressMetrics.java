@@ -21,8 +21,8 @@ import org.apache.spark.sql.streaming.StreamingQueryProgress;
 /**
  * Turns every query's progress into the job's metrics ({@code spark.sql.streaming.streamingQueryListeners}):
  * rows in and out, batch duration, Kafka offsets behind latest, the lag, the state's rows and memory, and
- * the query's idle reports. A
- * job with several queries publishes the slowest batch, the largest lag, the total backlog and total state.
+ * Spark's idle reports. A job with several queries publishes the slowest batch, the largest lag, the total
+ * backlog and total state.
  */
 public final class QueryProgressMetrics extends StreamingQueryListener {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -37,10 +37,13 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineJobTest {
   private static final String NAME = "one_app";
+  /** Spark's interval between idle reports (10 s by default); read when a query starts. */
+  private static final String IDLE_INTERVAL = "spark.sql.streaming.noDataProgressEventInterval";
 
   @AfterEach
   void stopQueries() {
     TestLake.stopActiveQueries();
+    TestLake.spark().conf().unset(IDLE_INTERVAL);
   }
 
   @Test
@@ -69,6 +72,9 @@ class PipelineJobTest {
         "--gaps-every", "1h"));
     topics.forEach((exchange, topic) -> args.addAll(List.of("--topic", exchange.id() + "=" + topic)));
     double ownRowsIn = JobMetrics.value(LakeMetric.RECORDS_IN);
+    // Idle reports after 1 s rather than 10: the wait for them below is shorter. Only for this test's queries:
+    // an idle report becomes a query's lastProgress, which other tests read.
+    TestLake.spark().conf().set(IDLE_INTERVAL, "1s");
     Map<String, Double> idleBefore = idleTriggers();
     var thread = Executors.newSingleThreadExecutor();
     CompletableFuture<OperatorMistakesTest.Outcome> app = CompletableFuture.supplyAsync(

@@ -33,9 +33,7 @@ public final class TestLake {
       SparkSession.Builder builder = SparkSession.builder().appName("cryptolake-tests").master("local[2]")
           .config("spark.ui.enabled", "false")
           .config("spark.driver.host", "127.0.0.1")
-          .config("spark.sql.streaming.minBatchesToRetain", "10")
-          // An idle query says so after 1 s instead of 10: tests that wait for it wait less.
-          .config("spark.sql.streaming.noDataProgressEventInterval", "1s");
+          .config("spark.sql.streaming.minBatchesToRetain", "10");
       LakeSession.baseConfig().forEach(builder::config);
       spark = builder.getOrCreate();
       LakeSession.useS3Credentials(spark, servers.config().s3AccessKey(), servers.config().s3SecretKey());
