@@ -30,6 +30,11 @@ public final class MaintainJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS, description = "(default ${DEFAULT-VALUE})")
   List<Exchange> exchanges;
 
+  @Option(names = "--tables", split = ",", paramLabel = "TABLE",
+      description = "Maintain only these tables, e.g. bronze_binance_trades,gold_crypto_trades (default: every table "
+          + "of the lake). The DLQ archive (--archive-dlq-after) moves with silver_dlq_trades.")
+  List<String> tables = List.of();
+
   @Option(names = "--retention", description = "Override a table's retention in days, e.g. bronze_binance_trades=14.")
   Map<String, Integer> retention = new LinkedHashMap<>();
 
@@ -64,8 +69,10 @@ public final class MaintainJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<String> tableNames = Tables.all(exchanges).stream().map(TableDef::name).toList();
+    Check.known("--tables", tables, tableNames);
     retention.forEach((table, days) -> {
-      Check.known("--retention", List.of(table), Tables.all(exchanges).stream().map(TableDef::name).toList());
+      Check.known("--retention", List.of(table), tableNames);
       Check.positive("--retention " + table, days);
     });
     if (archiveDlqAfterDays != null) {
@@ -82,7 +89,7 @@ public final class MaintainJob implements Callable<Integer> {
   /** Maintenance on a session that stays open (a soak runs it beside the streaming queries). */
   public int run(SparkSession spark, LakeConfig lakeConfig, PrintStream out) {
     var reports = TableMaintenance.run(spark, lakeConfig, new MaintainOptions(exchanges, retention, archiveDlqAfterDays, expireOlderThan,
-        retainLast, compact, minInputFiles, orphansOlderThan, StreamOptions.uri(checkpointRoot)));
+        retainLast, compact, minInputFiles, orphansOlderThan, StreamOptions.uri(checkpointRoot), tables));
     TableMaintenance.print(reports, out);
     return 0;
   }

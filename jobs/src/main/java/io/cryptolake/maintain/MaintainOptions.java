@@ -12,18 +12,29 @@ import java.util.Map;
  * {@code minInputFiles} small files; files no snapshot references and older than {@code orphanOlderThan}
  * are removed. With {@code archiveDlqAfterDays}, DLQ rows older than that move to the archive table first.
  * With {@code checkpointRoot}, nothing a streaming query under it has not read yet is expired or deleted.
+ * With {@code tables} (names without the namespace), only those tables are maintained; empty: every table.
  */
 public record MaintainOptions(List<Exchange> exchanges, Map<String, Integer> retentionDays,
     Integer archiveDlqAfterDays, Duration expireOlderThan, int retainLast, boolean compact, int minInputFiles,
-    Duration orphanOlderThan, String checkpointRoot) {
+    Duration orphanOlderThan, String checkpointRoot, List<String> tables) {
 
   public static MaintainOptions defaults() {
     return new MaintainOptions(List.of(Exchange.values()), Map.of(), null, Duration.ofDays(1), 100, true, 5,
-        Duration.ofDays(3), null);
+        Duration.ofDays(3), null, List.of());
   }
 
   public MaintainOptions withCheckpointRoot(String root) {
     return new MaintainOptions(exchanges, retentionDays, archiveDlqAfterDays, expireOlderThan, retainLast, compact,
-        minInputFiles, orphanOlderThan, root);
+        minInputFiles, orphanOlderThan, root, tables);
+  }
+
+  public MaintainOptions withTables(List<String> names) {
+    return new MaintainOptions(exchanges, retentionDays, archiveDlqAfterDays, expireOlderThan, retainLast, compact,
+        minInputFiles, orphanOlderThan, checkpointRoot, List.copyOf(names));
+  }
+
+  /** Whether {@code table} is one this run maintains. */
+  public boolean includes(String table) {
+    return tables.isEmpty() || tables.stream().anyMatch(t -> t.trim().equalsIgnoreCase(table));
   }
 }

@@ -48,14 +48,16 @@ public final class TableMaintenance {
         spark.sparkContext().hadoopConfiguration());
     List<TableReport> reports = new ArrayList<>();
     for (TableDef def : Tables.all(options.exchanges())) {
-      if (catalog.exists(def.name())) {
+      if (options.includes(def.name()) && catalog.exists(def.name())) {
         try (Progress step = Progress.step("maintain: %s", def.name())) {
           reports.add(maintain(spark, lake, catalog, def, options, readers));
         }
       }
     }
     if (reports.isEmpty()) {
-      throw catalog.missing("no table of the lake (" + lake.namespace() + ".bronze_*, silver_*, gold_*) exists");
+      throw catalog.missing(options.tables().isEmpty()
+          ? "no table of the lake (" + lake.namespace() + ".bronze_*, silver_*, gold_*) exists"
+          : "none of the tables to maintain (" + String.join(", ", options.tables()) + ") exists in " + lake.namespace());
     }
     return reports;
   }

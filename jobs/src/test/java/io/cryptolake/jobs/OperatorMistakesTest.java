@@ -76,6 +76,7 @@ class OperatorMistakesTest {
         mistake(GapsJob::new, "gaps --from 2026-11-21T00:00:00Z --to 2026-11-20T00:00:00Z", "--from", "--to"),
         mistake(ReconcileJob::new, "reconcile --manifest /nope/manifest.json", "--manifest", "/nope/manifest.json"),
         mistake(MaintainJob::new, "maintain --retention bronze_nope=3", "--retention", "bronze_nope"),
+        mistake(MaintainJob::new, "maintain --tables bronze_binance_trades,gold_nope", "--tables", "gold_nope"),
         mistake(MaintainJob::new, "maintain --retention bronze_binance_trades=0", "--retention bronze_binance_trades: 0"));
   }
 

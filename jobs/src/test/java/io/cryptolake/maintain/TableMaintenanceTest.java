@@ -65,7 +65,7 @@ class TableMaintenanceTest {
 
     List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(),
         new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), null, java.time.Duration.ofDays(1), 100, true, 2,
-            java.time.Duration.ofDays(3), null));
+            java.time.Duration.ofDays(3), null, List.of()));
 
     producing.join();
     bronze.processAllAvailable();
@@ -107,7 +107,7 @@ class TableMaintenanceTest {
     }
     TestLake.spark().createDataFrame(rows, TestLake.spark().table(dlq).schema()).writeTo(dlq).append();
     MaintainOptions archiveAfter30 = new MaintainOptions(List.of(Exchange.BINANCE), Map.of(), 30,
-        java.time.Duration.ofDays(1), 100, false, 5, java.time.Duration.ofDays(3), null);
+        java.time.Duration.ofDays(1), 100, false, 5, java.time.Duration.ofDays(3), null, List.of());
 
     List<TableMaintenance.TableReport> first = TableMaintenance.run(TestLake.spark(), lake.config(), archiveAfter30);
     String archive = lake.config().qualified(Tables.DLQ_ARCHIVE);
@@ -145,10 +145,11 @@ class TableMaintenanceTest {
 
     String bronze = Tables.bronzeName(Exchange.BINANCE);
     MaintainOptions everything = new MaintainOptions(List.of(Exchange.BINANCE), Map.of(bronze, -1), null,
-        java.time.Duration.ZERO, 1, false, 5, java.time.Duration.ofDays(3), lake.checkpointRoot());
+        java.time.Duration.ZERO, 1, false, 5, java.time.Duration.ofDays(3), lake.checkpointRoot(), List.of(bronze));
     List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(), everything);
-    TableMaintenance.TableReport report = reports.stream()
-        .filter(r -> r.table().equals(lake.config().qualified(bronze))).findFirst().orElseThrow();
+    assertEquals(List.of(lake.config().qualified(bronze)), reports.stream().map(TableMaintenance.TableReport::table)
+        .toList(), "only the table asked for (silver and the DLQ exist too)");
+    TableMaintenance.TableReport report = reports.get(0);
     assertTrue(report.heldBack() != null && report.heldBack().contains("silver-binance"), report.toString());
     assertTrue(report.rowsDeleted() > 0 && report.rowsDeleted() < perSend, "only rows silver had read: " + report);
 

@@ -53,7 +53,7 @@ class ReconcileWindowsTest {
     String silverTable = Tables.silverName(Exchange.BINANCE);
     List<TableMaintenance.TableReport> reports = TableMaintenance.run(TestLake.spark(), lake.config(),
         new MaintainOptions(List.of(Exchange.BINANCE), Map.of(silverTable, -1), -1, Duration.ofDays(1), 100, false,
-            5, Duration.ofDays(3), lake.checkpointRoot()));
+            5, Duration.ofDays(3), lake.checkpointRoot(), List.of()));
     assertEquals(0, reports.stream().filter(r -> r.table().equals(lake.config().qualified(silverTable)))
         .findFirst().orElseThrow().rowsDeleted());
     assertEquals(200, Pipeline.count(lake, silverTable));
