@@ -35,6 +35,7 @@ public final class TestLake {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.streaming.minBatchesToRetain", "10");
       LakeSession.baseConfig().forEach(builder::config);
+      LakeSession.defaults().forEach(builder::config);
       spark = builder.getOrCreate();
       LakeSession.useS3Credentials(spark, servers.config().s3AccessKey(), servers.config().s3SecretKey());
     }
