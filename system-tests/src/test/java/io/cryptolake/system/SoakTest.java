@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * session: ten Spark JVMs starting on two cores would not fit the suite's time), with duplicates a day later,
  * held-back trades that fill their gaps late, poison records, a lagging exchange, a feed outage and maintain
  * beside the jobs. Every check of the full soak must hold; `make soak` runs the same scenario on the cluster.
- * In `make test`, and alone by `make test-soak`.
+ * Run by `make test-soak`, not by `make test` (about four minutes more than the suite's 30 allow on two cores).
  */
 class SoakTest {
   @Test
