@@ -28,11 +28,6 @@ public record MaintainOptions(List<Exchange> exchanges, Map<String, Integer> ret
         minInputFiles, orphanOlderThan, root, tables);
   }
 
-  public MaintainOptions withTables(List<String> names) {
-    return new MaintainOptions(exchanges, retentionDays, archiveDlqAfterDays, expireOlderThan, retainLast, compact,
-        minInputFiles, orphanOlderThan, checkpointRoot, List.copyOf(names));
-  }
-
   /** Whether {@code table} is one this run maintains. */
   public boolean includes(String table) {
     return tables.isEmpty() || tables.stream().anyMatch(t -> t.trim().equalsIgnoreCase(table));
