@@ -61,7 +61,7 @@ public abstract class ManagedServer implements AutoCloseable {
     if (isRunning()) {
       return;
     }
-    ports().forEach((port, setting) -> requireFree(port, setting));
+    requirePortsFree();
     try {
       Files.createDirectories(dataDir());
       ProcessBuilder builder = new ProcessBuilder(prepare())
@@ -159,6 +159,11 @@ public abstract class ManagedServer implements AutoCloseable {
     stop();
     throw new IllegalStateException(name + " was not ready within " + startTimeout + " (last probe: " + last
         + "); last lines of " + logFile() + ":\n" + logTail());
+  }
+
+  /** Throws, naming the port and the setting that moves it, when a port of this server is taken. */
+  void requirePortsFree() {
+    ports().forEach(this::requireFree);
   }
 
   private void requireFree(int port, String setting) {

@@ -52,6 +52,20 @@ class LocalServersTest {
   }
 
   @Test
+  void aTakenPortOfAnyServerStopsTheStartBeforeAnyServerRuns() throws Exception {
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts();
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(config.s3Port(), 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      IllegalStateException error = assertThrows(IllegalStateException.class, () -> LocalServers.start(config));
+      assertTrue(error.getMessage().contains("s3 cannot start: port " + config.s3Port()), error.getMessage());
+      assertTrue(error.getMessage().contains("CRYPTOLAKE_S3_PORT"), error.getMessage());
+    }
+    assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "no server left running");
+    assertFalse(Files.exists(config.dataDir().resolve("kafka.log")), "Kafka, started beside the S3 server, never ran");
+  }
+
+  @Test
   void aTakenPortIsReportedWithTheSettingThatMovesIt() throws Exception {
     LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts();
     try (java.net.ServerSocket taken = new java.net.ServerSocket(config.s3Port(), 1,
