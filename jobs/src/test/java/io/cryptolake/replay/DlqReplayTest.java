@@ -93,7 +93,7 @@ class DlqReplayTest {
 
     // New trades keep flowing through bronze and silver (with the strict rule) while the replay runs.
     java.util.concurrent.CompletableFuture<Manifest> more = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> Produced.send(produce.withCount(3_000).withRate(500).withSeed(32)));
+        () -> Produced.send(produce.withCount(1_500).withRate(500).withSeed(32)));
     StreamingQuery bronze = io.cryptolake.bronze.BronzeStream.start(TestLake.spark(), lake.config(),
         new io.cryptolake.bronze.BronzeConfig(Exchange.BINANCE, TestLake.servers().config().kafkaBootstrap(), topic,
             "earliest", 200, true, lake.stream("300ms")));

@@ -71,7 +71,7 @@ class LocalClusterTest {
     goldRestarted.run();
     long expectedGold = sent.exchanges().values().stream().mapToLong(c -> c.valid() - c.duplicates()).sum();
 
-    await("gold holds every valid trade once").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(5))
+    await("gold holds every valid trade once").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2))
         .untilAsserted(() -> assertEquals(expectedGold, CLUSTER.metrics("gold").get("records_out"), "gold records_out"));
     assertTrue(CLUSTER.runningApps().containsAll(jobs), "still all RUNNING after the data went through");
     assertEquals(List.of(1, 1), CLUSTER.executorsPerWorker("bronze-binance"),

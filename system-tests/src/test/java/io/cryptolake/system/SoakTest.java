@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * The short version of `make soak`: four simulated days through the five jobs' queries (in one local Spark
  * session: ten Spark JVMs starting on two cores would not fit the suite's time), with duplicates a day later,
  * held-back trades that fill their gaps late, poison records, a lagging exchange, a feed outage and maintain
- * beside the jobs. Every check of the full soak must hold; `make soak` runs the same scenario on the cluster.
- * Run by `make test-soak`, not by `make test` (about four minutes more than the suite's 30 allow on two cores).
+ * beside the jobs. Every check of the full soak must hold; `make soak` runs the same scenario on the cluster,
+ * `make test-soak` this test alone.
  */
 class SoakTest {
   @Test

@@ -18,7 +18,7 @@ import picocli.CommandLine;
         "report; exits 1 unless every check holds."})
 public final class SoakCli implements Callable<Integer> {
   @Option(names = "--quick", description = "The short soak: four days of 100 trades per symbol, one every 8 s, a "
-      + "one-minute watermark, maintain on day 2 (about 10 minutes); the other options are ignored.")
+      + "one-minute watermark, maintain from the second day (about 10 minutes); the other options are ignored.")
   boolean quick;
 
   @Option(names = "--days", defaultValue = "45", description = "Simulated days (${DEFAULT-VALUE}).")

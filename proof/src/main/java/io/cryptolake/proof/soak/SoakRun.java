@@ -29,7 +29,7 @@ public final class SoakRun {
   private static final String JSON_SCHEMA = "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
       + "\"type\":\"object\",\"properties\":{\"price\":{\"type\":\"string\"}}}";
 
-  private static final Duration GAPS_EVERY = Duration.ofSeconds(15);
+  private static final Duration GAPS_EVERY = Duration.ofSeconds(10);
 
   private final SoakConfig config;
   private final SoakJobs jobs;
@@ -104,6 +104,8 @@ public final class SoakRun {
       // late, and must close them. Their batch is the last with data: by then every key's expiry check is due,
       // so the state it leaves holds only the keys within the watermark, the figure the state check compares.
       jobs.awaitCaughtUp(Duration.ofMinutes(20));
+      LOG.info("caught up with the {} days; the held-back blocks go out in {} s", config.days(),
+          max(config.expiryChecksDue(), GAPS_EVERY.multipliedBy(2)).toSeconds());
       LocalCluster.pause(max(config.expiryChecksDue(), GAPS_EVERY.multipliedBy(2)));
       var held = simulated.heldBack();
       held.forEach(r -> writer.send(r, null));
@@ -111,6 +113,7 @@ public final class SoakRun {
       sent += held.size();
     }
     List<Project.Result> maintained = maintenance.stream().map(CompletableFuture::join).toList();
+    LOG.info("held-back blocks sent; maintain done ({} runs); waiting for the jobs to catch up", maintained.size());
     jobs.awaitCaughtUp(Duration.ofMinutes(20));
     Duration sendTime = Duration.between(start, Instant.now());
     SoakReport.Day settled = sample(config.days(), 0);
