@@ -36,7 +36,7 @@ run: $(BUILT) ## Run the whole pipeline on embedded servers and print a summary 
 test: tools ## Run every test against real local servers, a real Spark session and a real local cluster
 	mvn -B verify
 
-test-soak: tools ## The short soak: four simulated days through the five jobs' queries in one Spark session (~5 min; not in make test, which it would take past 30 minutes)
+test-soak: tools ## The short soak: four simulated days through the five jobs' queries in one Spark session (~4 min; make test runs it too, this alone)
 	mvn -B verify -pl system-tests -am -Dsurefire.failIfNoSpecifiedTests=false -Dtest='SoakTest'
 
 test-rest-catalog: tools ## The cluster test and the short chaos run with Iceberg's REST catalog server instead of PostgreSQL (~10 min)
