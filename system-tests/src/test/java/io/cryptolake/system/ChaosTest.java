@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The short version of `make chaos`: the same run on 24,000 trades, with three kill -9s, the S3 server, the
  * catalog server and the registry down for 10 s and a Kafka restart while the producer sends, and one more
- * kill -9 once everything is caught up (the new driver finds nothing to read). Nothing may be lost, duplicated
+ * kill -9 once everything is caught up (the new driver finds nothing to read, and must read nothing: else the
+ * run's catch-up check was wrong). Nothing may be lost, duplicated
  * or blamed on an outage: reconcile and the producer's manifest must agree. Here on the five
  * jobs as ONE application (spark-submit/pipeline.sh; each kill -9 stops every job at once, each restart
  * resumes all five from their checkpoints); LocalClusterTest runs the five applications, `make chaos` too.
@@ -34,6 +35,8 @@ class ChaosTest {
     assertTrue(report.injected().stream().allMatch(i -> i.injection() instanceof Injection.KillJob
         ? i.detail().contains("new application app-") : i.detail().contains("ready")), injected.toString());
     assertTrue(report.noJobGaveUp(), "a job gave up restarting its query");
+    assertTrue(report.idleRestartsReadNothing(), "the run took jobs for caught up that were not: "
+        + report.readAfterIdleRestart());
     assertTrue(report.runningAtEnd().contains("pipeline"), "RUNNING: " + report.runningAtEnd());
     String reconcile = report.reconciles().get(report.reconciles().size() - 1).output();
     assertTrue(report.reconciled(), reconcile);

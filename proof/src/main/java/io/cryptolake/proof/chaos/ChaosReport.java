@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /** What a chaos run injected and what it found, as Markdown for docs/reliability.md. */
 public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, List<ChaosRun.Injected> injected,
-    Duration catchUp, List<Attempt> reconciles, Set<String> runningAtEnd, List<SupervisedRestarts.Restart> restarts) {
+    Duration catchUp, Map<String, Double> readAfterIdleRestart, List<Attempt> reconciles, Set<String> runningAtEnd,
+    List<SupervisedRestarts.Restart> restarts) {
 
   /** One run of reconcile --manifest. */
   public record Attempt(Instant at, int exit, String output) {}
@@ -23,6 +24,14 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
 
   public boolean noJobGaveUp() {
     return restarts.stream().noneMatch(SupervisedRestarts.Restart::gaveUp);
+  }
+
+  /**
+   * The restarts once caught up read nothing: a job that did was not caught up when the run said so (its last
+   * batch was still to come), which would make every later wait in the run, and an operator's, unsound.
+   */
+  public boolean idleRestartsReadNothing() {
+    return readAfterIdleRestart.values().stream().allMatch(rows -> rows == 0);
   }
 
   public boolean ok() {
@@ -47,6 +56,8 @@ public record ChaosReport(ChaosConfig config, Instant start, Manifest manifest, 
         + "%d of %d. Query restarts logged by the jobs' supervisors: %d; jobs that gave up: %d.%n%n",
         catchUp.toSeconds(), runningAtEnd.stream().filter(config.apps()::contains).count(), config.apps().size(),
         restarts.size(), restarts.stream().filter(SupervisedRestarts.Restart::gaveUp).count()));
+    md.append(String.format("Rows read by each job after the restarts once caught up (0: it was caught up): %s.%n%n",
+        readAfterIdleRestart));
     md.append("Sent, per the producer's manifest:\n\n");
     manifest.exchanges().forEach((exchange, c) -> md.append(String.format(
         "- %s: %,d sent, %,d valid (%,d duplicates, %,d out of order), %,d faulty: %s%n", exchange, c.sent(),

@@ -98,12 +98,16 @@ public final class ChaosRun {
       done.add(future.get(RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
     }
     cluster.awaitCaughtUp(jobs, CATCH_UP_TIMEOUT);
+    Map<String, Double> readSince = new TreeMap<>();
     Map<String, String> since = new TreeMap<>();
-    jobs.forEach(job -> since.put(job, cluster.metrics(job).get("records_in") + " rows, "
-        + cluster.metrics(job).get("idle_triggers") + " idle reports"));
+    for (String job : jobs) {
+      Map<String, Double> metrics = cluster.metrics(job);
+      readSince.put(job, metrics.getOrDefault("records_in", 0.0));
+      since.put(job, metrics.get("records_in") + " rows, " + metrics.get("idle_triggers") + " idle reports");
+    }
     LOG.info("caught up again after the restarts with nothing to read; since, per job: {}", since);
     List<ChaosReport.Attempt> reconciles = reconcile(manifestPath);
-    return new ChaosReport(config, start, manifest, done, catchUp, reconciles, cluster.runningApps(),
+    return new ChaosReport(config, start, manifest, done, catchUp, readSince, reconciles, cluster.runningApps(),
         SupervisedRestarts.read(cluster.jobLogs(apps)));
   }
 
