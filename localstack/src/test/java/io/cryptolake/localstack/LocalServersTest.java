@@ -62,7 +62,7 @@ class LocalServersTest {
     }
     assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "no server left running");
-    assertFalse(Files.exists(config.dataDir().resolve("kafka.log")), "Kafka, started beside the S3 server, never ran");
+    assertFalse(Files.exists(config.dataDir().resolve("kafka.log")), "Kafka, first to start, never ran");
   }
 
   @Test

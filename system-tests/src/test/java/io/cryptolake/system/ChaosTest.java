@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
  * The short version of `make chaos`: the same run on 24,000 trades, with three kill -9s, the S3 server, the
  * catalog server and the registry down for 10 s and a Kafka restart while the producer sends, and one more
  * kill -9 once everything is caught up (the new driver finds nothing to read, and must read nothing: else the
- * run's catch-up check was wrong). Nothing may be lost, duplicated
- * or blamed on an outage: reconcile and the producer's manifest must agree. Here on the five
- * jobs as ONE application (spark-submit/pipeline.sh; each kill -9 stops every job at once, each restart
- * resumes all five from their checkpoints); LocalClusterTest runs the five applications, `make chaos` too.
+ * run's catch-up check was wrong). Nothing may be lost, duplicated or blamed on an outage: reconcile and the
+ * producer's manifest must agree. Here on the five jobs as ONE application (spark-submit/pipeline.sh; each
+ * kill -9 stops every job at once, each restart resumes all five from their checkpoints); LocalClusterTest runs
+ * the five applications, `make chaos` too.
  */
 class ChaosTest {
   @Test

@@ -102,7 +102,7 @@ public final class ChaosRun {
     Map<String, String> since = new TreeMap<>();
     for (String job : jobs) {
       Map<String, Double> metrics = cluster.metrics(job);
-      readSince.put(job, metrics.getOrDefault("records_in", 0.0));
+      readSince.put(job, metrics.getOrDefault("records_in", Double.NaN));  // NaN, not 0: a job that did not say
       since.put(job, metrics.get("records_in") + " rows, " + metrics.get("idle_triggers") + " idle reports");
     }
     LOG.info("caught up again after the restarts with nothing to read; since, per job: {}", since);
