@@ -49,7 +49,7 @@ chaos: $(BUILT) ## Fault injection: 1M trades, 20 kill -9s, S3/catalog/Kafka/reg
 soak: $(BUILT) ## Months in minutes: 45 simulated days through the five jobs, maintain beside them, then reconcile (~40 min; ARGS="--help")
 	$(JAVA) -Xmx1g -cp "$(PROOF_CP)" io.cryptolake.proof.soak.SoakCli $(ARGS)
 
-bench: $(BUILT) ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline at fixed rates (30-60 min)
+bench: $(BUILT) ## Benchmark: Kafka consumer, bronze, Kafka Connect's Iceberg sink, silver vs naive, the pipeline as five apps and as one at fixed rates (45-90 min)
 	$(MVN) -Pbench -pl proof/kafka-connect package
 	$(JAVA) -Xmx3g $(SPARK_JAVA_OPTS) -cp "$(PROOF_CP)" io.cryptolake.proof.bench.BenchCli $(ARGS)
 

@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
@@ -111,6 +113,28 @@ public final class StreamingReaders {
 
   /** {@code query} has read every row of the table written before {@code writtenBeforeMillis}. */
   public record ReadUpTo(String query, long writtenBeforeMillis) {}
+
+  /**
+   * Rows of {@code table} (refreshed) that each query reading it has not read yet, by query: the rows committed
+   * after the snapshot its last committed batch read up to. A snapshot it has read only in part counts whole.
+   * Exact for tables that are only appended to (the streams' sources between maintenance runs).
+   */
+  public Map<String, Long> rowsBehind(Table table) {
+    table.refresh();
+    long now = SnapshotCounts.of(table.currentSnapshot(), SnapshotSummary.TOTAL_RECORDS_PROP);
+    Map<String, Long> behind = new LinkedHashMap<>();
+    for (Position p : positions) {
+      Snapshot snapshot = table.snapshot(p.snapshotId());
+      if (snapshot == null) {
+        continue;
+      }
+      boolean readWhole = p.files() >= SnapshotCounts.of(snapshot, SnapshotSummary.ADDED_FILES_PROP);
+      Snapshot readThrough = readWhole ? snapshot
+          : snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+      behind.merge(p.query(), now - SnapshotCounts.of(readThrough, SnapshotSummary.TOTAL_RECORDS_PROP), Long::sum);
+    }
+    return behind;
+  }
 
   private static long parentTime(Table table, Snapshot snapshot) {
     Snapshot parent = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.StreamingReaders;
 import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake;
@@ -12,6 +15,7 @@ import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +47,8 @@ class ReconcileLagTest {
     assertEquals(List.of(100L, 100L, 0L, 0L), List.of(binance.bronze(), binance.silver(), binance.dlq(), binance.missing()));
     assertEquals(50, binance.behind().rows());
     assertEquals("silver-binance", binance.behind().query());
+    // The same from the table's snapshots alone, as the benchmark samples it.
+    assertEquals(Map.of("silver-binance", 50L), rowsBehind(lake, Tables.bronzeName(Exchange.BINANCE)));
     Reconciliation.Result withoutCheckpoints = reconcile(lake, null);
     assertFalse(withoutCheckpoints.ok());
     assertEquals(50, withoutCheckpoints.of(Exchange.BINANCE).missing());
@@ -56,12 +62,22 @@ class ReconcileLagTest {
         goldLags.gold().missing(), goldLags.gold().extra()));
     assertEquals(50, goldLags.gold().behind().rows());
     assertEquals(50, reconcile(lake, null).gold().missing());
+    Map<String, Long> goldBehind = rowsBehind(lake, Tables.silverName(Exchange.BINANCE));
+    assertFalse(goldBehind.isEmpty());
+    goldBehind.forEach((query, rows) -> assertEquals(50L, rows, query + " " + goldBehind));
+    assertEquals(Map.of("silver-binance", 0L), rowsBehind(lake, Tables.bronzeName(Exchange.BINANCE)));
 
     Pipeline.goldDrained(lake);
     Reconciliation.Result done = reconcile(lake, lake.checkpointRoot());
     assertTrue(done.ok(), done.toString());
     assertEquals(150, done.gold().goldRows());
     assertEquals(0, done.gold().behind().rows());
+    rowsBehind(lake, Tables.silverName(Exchange.BINANCE)).forEach((query, rows) -> assertEquals(0L, rows, query));
+  }
+
+  private static Map<String, Long> rowsBehind(Lake lake, String table) {
+    return StreamingReaders.under(lake.checkpointRoot(), TestLake.spark().sparkContext().hadoopConfiguration())
+        .rowsBehind(new LakeCatalog(TestLake.spark(), lake.config()).require(table));
   }
 
   private static Reconciliation.Result reconcile(Lake lake, String checkpointRoot) {

@@ -86,7 +86,8 @@ public final class LocalServers implements AutoCloseable {
     return restCatalog != null ? Optional.of(restCatalog) : Optional.ofNullable(postgres);
   }
 
-  private List<ManagedServer> all() {
+  /** Every server this started, in start order. */
+  public List<ManagedServer> all() {
     List<ManagedServer> all = new ArrayList<>(List.of(kafka, s3, registry));
     postgres().ifPresent(all::add);
     restCatalog().ifPresent(all::add);

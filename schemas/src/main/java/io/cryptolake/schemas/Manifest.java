@@ -44,10 +44,30 @@ public record Manifest(long seed, Instant startedAt, Instant finishedAt, Map<Str
       Map<String, Long> expectedDlqReasons,
       Map<Integer, Long> perPartition) {
 
+    /** The counts of two runs to the same topic with the same schema id, summed. */
+    ExchangeCounts plus(ExchangeCounts other) {
+      return new ExchangeCounts(topic, schemaId, sent + other.sent, valid + other.valid,
+          duplicates + other.duplicates, outOfOrder + other.outOfOrder, sum(faults, other.faults),
+          sum(expectedDlqReasons, other.expectedDlqReasons), sum(perPartition, other.perPartition));
+    }
+
+    private static <K> Map<K, Long> sum(Map<K, Long> a, Map<K, Long> b) {
+      Map<K, Long> total = new TreeMap<>(a);
+      b.forEach((k, v) -> total.merge(k, v, Long::sum));
+      return total;
+    }
+
     @JsonProperty("expected_dlq_total")
     public long expectedDlqTotal() {
       return expectedDlqReasons.values().stream().mapToLong(Long::longValue).sum();
     }
+  }
+
+  /** This run and {@code later} as one: what both sent, from this one's start to the later one's end. */
+  public Manifest plus(Manifest later) {
+    Map<String, ExchangeCounts> both = new TreeMap<>(exchanges);
+    later.exchanges.forEach((exchange, counts) -> both.merge(exchange, counts, ExchangeCounts::plus));
+    return new Manifest(seed, startedAt, later.finishedAt, both);
   }
 
   public long totalSent() {

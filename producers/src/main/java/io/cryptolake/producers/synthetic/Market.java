@@ -19,17 +19,28 @@ final class Market {
       Map.entry("XRP", 0.52), Map.entry("DOGE", 0.13), Map.entry("ADA", 0.45), Map.entry("PEPE", 0.0000123),
       Map.entry("SHIB", 0.0000182), Map.entry("EUR", 1.08), Map.entry("TRY", 0.03));
 
+  /** Trade ids of one seed: no run sends this many trades of one symbol. */
+  private static final long IDS_PER_SEED = 10_000_000_000L;
+  private static final int SEEDS = 100_000;
+
   private final Random random;
+  private final long firstIds;
   private final Map<String, SymbolState> states = new HashMap<>();
 
-  Market(Random random) {
+  /**
+   * A market whose trade ids are the seed's own: the same seed sends the same ids again (a replay), runs with
+   * other seeds never send an id of this one, as a real exchange never reuses a trade id. (Ids drawn from one
+   * shared range made two runs' trades share keys: gold rightly kept both, and reconcile failed.)
+   */
+  Market(Random random, long seed) {
     this.random = random;
+    this.firstIds = (1 + Math.floorMod(seed, SEEDS)) * IDS_PER_SEED;
   }
 
   /** The next trade of the symbol; {@code base} and {@code quote} name its assets. */
   Tick next(String symbol, String base, String quote) {
     SymbolState state = states.computeIfAbsent(symbol, s -> new SymbolState(
-        startPrice(base, quote), 1_000_000L + random.nextInt(9_000_000)));
+        startPrice(base, quote), firstIds + random.nextInt(9_000_000)));
     state.price = state.price * (1 + random.nextGaussian() * 0.0004);
     double notional = 50 + Math.abs(random.nextGaussian()) * 2_000;
     double quantity = notional / (state.price * usd(quote));

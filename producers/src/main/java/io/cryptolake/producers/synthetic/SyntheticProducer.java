@@ -37,7 +37,7 @@ public final class SyntheticProducer {
   public SyntheticProducer(SyntheticConfig config) {
     this.config = config;
     this.random = new Random(config.seed());
-    this.market = new Market(random);
+    this.market = new Market(random, config.seed());
   }
 
   public Manifest run() {

@@ -11,16 +11,19 @@ import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.proof.LocalCluster;
 import io.cryptolake.proof.Project;
 import io.cryptolake.schemas.Exchange;
+import io.cryptolake.schemas.Manifest;
 import io.cryptolake.streaming.StreamConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,20 +33,21 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Loads Binance trades into a topic and measures Kafka's own consumer, the bronze stream, silver",
         "and a naive from_avro silver on them (local Spark in this JVM); then runs the five jobs on a local cluster",
-        "with the synthetic producer at each rate for a window. Writes a Markdown report to --dir."})
+        "with the synthetic producer at each rate for a window, as five applications and as one, and reconciles",
+        "each against what was sent. Writes a Markdown report to --dir."})
 public final class BenchCli implements Callable<Integer> {
+  private static final Pattern VERDICT = Pattern.compile("[a-z ]+: (PASS|FAIL)\\b.*");
+
   @Option(names = "--trades", defaultValue = "1000000", description = "Trades for the ingest benchmark (${DEFAULT-VALUE}).")
   long trades;
 
-  @Option(names = "--rates", split = ",", defaultValue = "5000,10000,20000",
-      description = "Producer rates for the whole pipeline, trades/s (${DEFAULT-VALUE}).")
+  @Option(names = "--rates", split = ",", defaultValue = "2000,5000,10000,20000",
+      description = "Producer rates for the whole pipeline, trades/s, in order; the first one a deployment does not "
+          + "keep up with is its last (${DEFAULT-VALUE}).")
   List<Double> rates;
 
   @Option(names = "--window", defaultValue = "600", description = "Seconds each rate is held (${DEFAULT-VALUE}).")
   long windowSeconds;
-
-  @Option(names = "--latency-rate", defaultValue = "5000", description = "The rate whose latency is reported (${DEFAULT-VALUE}).")
-  double latencyRate;
 
   @Option(names = "--faults", defaultValue = "0", description = "Share of the ingest trades that are faulty, "
       + "spread over every kind, as the DLQ would see in production (${DEFAULT-VALUE}).")
@@ -56,9 +60,19 @@ public final class BenchCli implements Callable<Integer> {
   /** The parts of the benchmark, in the order they run. */
   enum Stage { KAFKA, BRONZE, CONNECT, SILVER, NAIVE, PIPELINE }
 
-  @Option(names = "--one-application", description = "The pipeline stage runs the five jobs as one application "
-      + "(spark-submit/pipeline.sh) instead of five.")
-  boolean oneApplication;
+  @Option(names = "--deployments", split = ",", defaultValue = "five,one",
+      description = "How the pipeline stage runs the five jobs, each from empty servers in turn: five (five "
+          + "applications, spark-submit/*.sh) or one (one application, spark-submit/pipeline.sh) (${DEFAULT-VALUE}).")
+  List<Deployment> deployments;
+
+  /** The two ways to run the five streaming jobs. */
+  enum Deployment {
+    FIVE, ONE;
+
+    boolean oneApplication() {
+      return this == ONE;
+    }
+  }
 
   @Option(names = "--dir", defaultValue = "data/bench", description = "Servers, tables and report (${DEFAULT-VALUE}); emptied first.")
   Path dir;
@@ -67,13 +81,21 @@ public final class BenchCli implements Callable<Integer> {
   public Integer call() throws Exception {
     LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), true);
     cluster.requirePortsFree();
-    cluster.clean();
     BenchReport report = new BenchReport(trades, Duration.ofSeconds(windowSeconds));
     LocalServersConfig servers = cluster.serversConfig();
-    try (LocalServers running = LocalServers.start(servers)) {
-      ingest(servers, report);
-      if (stages.contains(Stage.PIPELINE)) {
-        pipeline(cluster, servers, report);
+    cluster.clean();
+    if (stages.stream().anyMatch(stage -> stage != Stage.PIPELINE)) {
+      try (LocalServers running = LocalServers.start(servers)) {
+        ingest(servers, report);
+      }
+    }
+    if (stages.contains(Stage.PIPELINE)) {
+      for (Deployment deployment : deployments) {
+        // Each deployment from empty servers, topics and tables: the same work, nothing left from the one before.
+        cluster.clean();
+        try (LocalServers running = LocalServers.start(servers)) {
+          report.add(pipeline(cluster, running, deployment));
+        }
       }
     }
     Project.writeReport(dir, report.markdown());
@@ -136,38 +158,50 @@ public final class BenchCli implements Callable<Integer> {
     return spread;
   }
 
-  private void pipeline(LocalCluster cluster, LocalServersConfig servers, BenchReport report) {
+  private BenchReport.Deployment pipeline(LocalCluster cluster, LocalServers servers, Deployment deployment) {
     cluster.up();
     try {
-      // Some trades waiting, so every job's first batch has work to do.
-      new SyntheticProducer(SyntheticConfig.defaults(servers.kafkaBootstrap(), servers.registryUrl())
-          .withCount(5_000).withSeed(2)).run();
-      PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs(), oneApplication);
-      if (oneApplication) {
-        report.oneApplication();
-      }
-      report.firstBatch(bench.coldStart());
+      PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs(), deployment.oneApplication());
+      bench.sendWaiting(5_000);
+      Map<String, Duration> firstBatch = bench.coldStart();
       cluster.awaitCaughtUp(Project.streamingJobs(), Duration.ofMinutes(10));
       LakeConfig lake = cluster.lakeConfig();
+      List<PipelineBench.RateResult> results = new ArrayList<>();
       SparkSession spark = LakeSession.forJob("bench-latency", lake);
-      LakeSession.useS3Credentials(spark, servers.s3AccessKey(), servers.s3SecretKey());
+      LakeSession.useS3Credentials(spark, servers.config().s3AccessKey(), servers.config().s3SecretKey());
       try {
         for (double rate : rates) {
-          PipelineBench.RateResult result = bench.hold(rate, Duration.ofSeconds(windowSeconds), spark, lake,
-              rate == latencyRate);
-          report.add(result);
-          // Past the latency rate, the first rate not kept up ends the search: higher ones only pile up backlog.
-          if (!result.sustained() && rate >= latencyRate) {
+          PipelineBench.RateResult result = bench.hold(rate, Duration.ofSeconds(windowSeconds), spark, lake, servers);
+          results.add(result);
+          // The first rate not kept up ends the search: higher ones only pile up backlog.
+          if (!result.sustained()) {
             break;
           }
         }
       } finally {
         spark.stop();
       }
-      report.memory(bench.peakMemory());
+      return new BenchReport.Deployment(deployment.oneApplication(), firstBatch, results, bench.peakMemory(),
+          reconcile(cluster, bench.sentSoFar()));
     } finally {
       cluster.run(Duration.ofMinutes(5), "bin/cluster", "down");
     }
+  }
+
+  /**
+   * The benchmark must not change what the product guarantees: reconcile with every trade this deployment sent
+   * (its producers' manifests as one), as an operator runs it; its exit code and verdict line.
+   */
+  private String reconcile(LocalCluster cluster, Manifest sent) {
+    Path manifest = dir.toAbsolutePath().resolve("manifest-sent.json");
+    sent.write(manifest);
+    Project.Result result = cluster.run(Duration.ofMinutes(15), "bin/cluster", "batch", "reconcile", "--manifest",
+        manifest.toString());
+    // Each check's verdict line, "  <check>: PASS, ..." or "  <check>: FAIL, ...", in short.
+    List<String> checks = result.output().lines().map(String::trim).filter(VERDICT.asMatchPredicate())
+        .map(line -> line.substring(0, line.indexOf(':')) + " " + (line.contains(": PASS") ? "PASS" : "FAIL"))
+        .toList();
+    return "exit " + result.exit() + (checks.isEmpty() ? ", no verdict printed" : ": " + String.join(", ", checks));
   }
 
   public static void main(String[] args) {

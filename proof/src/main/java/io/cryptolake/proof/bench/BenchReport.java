@@ -1,22 +1,33 @@
 package io.cryptolake.proof.bench;
 
-import io.cryptolake.metrics.BatchPhases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /** What a benchmark run measured, as Markdown for docs/benchmarks.md, each figure beside its goal. */
 final class BenchReport {
   private final long trades;
   private final Duration window;
   private final Map<String, IngestBench.Rate> ingest = new LinkedHashMap<>();
-  private final List<PipelineBench.RateResult> rates = new ArrayList<>();
-  private Map<String, Duration> firstBatch = new LinkedHashMap<>();
-  private List<PipelineBench.Memory> memory = List.of();
-  private boolean oneApplication;
+  private final List<Deployment> deployments = new ArrayList<>();
   private String producer = "";
+
+  /**
+   * The pipeline as five applications or one: each job's first batch after a cold start, each rate held,
+   * each application's peak heap, and reconcile's verdict on everything the deployment was sent.
+   */
+  record Deployment(boolean oneApplication, Map<String, Duration> firstBatch, List<PipelineBench.RateResult> rates,
+      List<PipelineBench.Memory> memory, String reconcile) {
+    String name() {
+      return oneApplication ? "one application" : "five applications";
+    }
+  }
 
   BenchReport(long trades, Duration window) {
     this.trades = trades;
@@ -33,21 +44,8 @@ final class BenchReport {
     ingest.put(key, rate);
   }
 
-  void add(PipelineBench.RateResult rate) {
-    rates.add(rate);
-  }
-
-  void firstBatch(Map<String, Duration> times) {
-    firstBatch = times;
-  }
-
-  /** The pipeline ran as one application (spark-submit/pipeline.sh) rather than five. */
-  void oneApplication() {
-    oneApplication = true;
-  }
-
-  void memory(List<PipelineBench.Memory> peaks) {
-    memory = peaks;
+  void add(Deployment deployment) {
+    deployments.add(deployment);
   }
 
   String markdown() {
@@ -64,39 +62,90 @@ final class BenchReport {
     }
     ratio(md, "bronze / Kafka consumer", "bronze", "kafka");
     ratio(md, "bronze / Kafka Connect Iceberg sink (goal 1.5)", "bronze", "connect");
-    ratio(md, "silver / naive silver", "silver", "naive");
+    ratio(md, "silver / naive silver (target 0.5)", "silver", "naive");
     md.append('\n');
     phases(md);
-    md.append(String.format("%n### Whole pipeline: %s on the local cluster, each rate held %d s%n%n",
-        oneApplication ? "the five jobs as one application" : "five jobs", window.toSeconds()));
-    md.append("First batch after a cold start (submit to first finished batch; goal 15 s):\n\n");
-    firstBatch.forEach((job, t) -> md.append(String.format("- %s: %.1f s%n", job, t.toMillis() / 1000.0)));
-    md.append("\n| rate asked | rate sent | kept up | p90 batch ms per job | max bronze offsets behind | "
-        + "drained after (s) | trade time to gold p50 / p95 / p99 (s) |\n|---|---|---|---|---|---|---|\n");
-    for (PipelineBench.RateResult r : rates) {
-      md.append(String.format("| %,.0f | %,.0f | %s | %s | %,.0f | %s | %s |%n", r.rate(), r.achievedRate(),
-          r.sustained() ? "yes" : "no", r.p90BatchMs(), r.maxBronzeBehind(),
-          r.drain() == null ? "not in 20 min" : String.valueOf(r.drain().toSeconds()), r.latency() == null ? "-"
-              : String.format("%.1f / %.1f / %.1f", r.latency().p50(), r.latency().p95(), r.latency().p99())));
-    }
-    breakdown(md);
-    md.append("\nPeak JVM heap per application (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g):\n\n");
-    for (PipelineBench.Memory m : memory) {
-      md.append(String.format("- %s: driver %d MiB, executor %d MiB%n", m.app(), m.driverPeakMib(), m.executorPeakMib()));
+    if (!deployments.isEmpty()) {
+      sideBySide(md);
+      deployments.forEach(d -> deployment(md, d));
     }
     return md.toString();
   }
 
-  /** Per rate and job: the empty batches of the window and the median of each phase of the sampled batches. */
-  private void breakdown(StringBuilder md) {
-    for (PipelineBench.RateResult r : rates) {
-      md.append(String.format("%nWhere the batches' time went at %,.0f/s (median ms of the latest batch, sampled every "
-          + "5 s; `cryptolake_batch_phase_ms`):%n%n| job | empty batches | %s |%n|---|---|%s%n", r.rate(),
-          String.join(" | ", BatchPhases.NAMES), "---|".repeat(BatchPhases.NAMES.size())));
-      r.breakdown().forEach((job, b) -> md.append(String.format("| %s | %.0f | %s |%n", job, b.emptyBatches(),
-          String.join(" | ", BatchPhases.NAMES.stream()
-              .map(phase -> String.format("%,.0f", b.p50PhaseMs().getOrDefault(phase, 0.0))).toList()))));
+  /** The deployments' headline figures, one column each, against the targets. */
+  private void sideBySide(StringBuilder md) {
+    md.append(String.format("%n### Whole pipeline on the local cluster, each rate held %d s%n%n| |%s%n|---|%s%n",
+        window.toSeconds(), deployments.stream().map(d -> " " + d.name() + " |").reduce("", String::concat),
+        "---|".repeat(deployments.size())));
+    row(md, "first batch after a cold start, slowest job (target 20 s)", d -> d.firstBatch().values().stream()
+        .max(Duration::compareTo).map(t -> String.format("%.1f s", t.toMillis() / 1000.0)).orElse("-"));
+    Set<Double> asked = new TreeSet<>();
+    deployments.forEach(d -> d.rates().forEach(r -> asked.add(r.rate())));
+    for (double rate : asked) {
+      row(md, String.format("%,.0f/s: kept up (jobs that did not)", rate), d -> at(d, rate).map(r -> r.sustained()
+          ? "yes" : "no (" + String.join(", ", r.jobs().entrySet().stream().filter(e -> !e.getValue().keptUp())
+              .map(Map.Entry::getKey).toList()) + (r.drain() == null ? "; not drained in 20 min" : "") + ")")
+          .orElse("not run"));
+      row(md, String.format("%,.0f/s: trade time to gold p50 / p95 / p99", rate), d -> at(d, rate)
+          .map(r -> String.format("%.1f / %.1f / %.1f s", r.latency().p50(), r.latency().p95(), r.latency().p99()))
+          .orElse("-"));
+      row(md, String.format("%,.0f/s: cores used by the jobs' JVMs / the whole machine", rate), d -> at(d, rate)
+          .map(r -> String.format("%.2f / %.2f", jobCores(r), r.cores().getOrDefault(ProcessCpu.MACHINE, 0.0)))
+          .orElse("-"));
     }
+    row(md, "largest peak heap (every JVM -Xmx1g)", d -> d.memory().stream()
+        .mapToLong(m -> Math.max(m.driverPeakMib(), m.executorPeakMib())).max().stream()
+        .mapToObj(mib -> mib + " MiB").findFirst().orElse("-"));
+    row(md, "reconcile --manifest after the rates", Deployment::reconcile);
+  }
+
+  private void row(StringBuilder md, String what, Function<Deployment, String> value) {
+    md.append("| ").append(what).append(" |");
+    deployments.forEach(d -> md.append(' ').append(value.apply(d)).append(" |"));
+    md.append('\n');
+  }
+
+  private static Optional<PipelineBench.RateResult> at(Deployment d, double rate) {
+    return d.rates().stream().filter(r -> r.rate() == rate).findFirst();
+  }
+
+  private static double jobCores(PipelineBench.RateResult r) {
+    return r.cores().entrySet().stream().filter(e -> e.getKey().startsWith("driver ")
+        || e.getKey().startsWith("executor ")).mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  /** One deployment in full: first batches, then per rate each job's backlog, batches and phases, and CPU. */
+  private void deployment(StringBuilder md, Deployment d) {
+    md.append(String.format("%n#### %s%n%nFirst batch after a cold start (submit to first finished batch): %s%n",
+        d.name(), String.join(", ", d.firstBatch().entrySet().stream()
+            .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0)).toList())));
+    for (PipelineBench.RateResult r : d.rates()) {
+      md.append(String.format("%n**%,.0f trades/s asked, %,.0f/s sent**: %s; drained %s after the window; trade "
+          + "time to gold p50 / p95 / p99 %.1f / %.1f / %.1f s (%,d trades).%n%n", r.rate(), r.achievedRate(),
+          r.sustained() ? "kept up" : "not kept up", r.drain() == null ? "not within 20 min"
+              : r.drain().toSeconds() + " s", r.latency().p50(), r.latency().p95(), r.latency().p99(),
+          r.latency().rows()));
+      md.append("| job | rows behind its source: at the start, then after each minute | one trigger's worth "
+          + "| kept up | batch ms p50 / p90 | empty batches |\n|---|---|---|---|---|---|\n");
+      r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s | %,d | %s | %,.0f / %,.0f | %.0f |%n", job,
+          String.join(" → ", j.behindEachMinute().stream().map(n -> String.format("%,d", n)).toList()),
+          j.oneTrigger(), j.keptUp() ? "yes" : "no", j.p50BatchMs(), j.p90BatchMs(), j.emptyBatches())));
+      md.append(String.format("%nWhere the batches' time went (median ms of the latest batch, sampled every 5 s; "
+          + "`cryptolake_batch_phase_ms`; icebergCommit: its latest Iceberg commit, part of addBatch):%n%n"
+          + "| job | %s |%n|---|%s%n", String.join(" | ", PipelineBench.PHASES), "---|".repeat(PipelineBench.PHASES.size())));
+      r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s |%n", job, String.join(" | ",
+          PipelineBench.PHASES.stream().map(phase -> String.format("%,.0f", j.p50PhaseMs().getOrDefault(phase, 0.0)))
+              .toList()))));
+      md.append("\nCores each process used in the window (CPU time over the window; the machine has "
+          + Runtime.getRuntime().availableProcessors() + "):\n\n| process | cores |\n|---|---|\n");
+      r.cores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(e -> md.append(String.format("| %s | %.2f |%n", e.getKey(), e.getValue())));
+    }
+    md.append("\nPeak JVM heap per application (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g): ");
+    md.append(String.join(", ", d.memory().stream().map(m -> String.format("%s driver %d MiB, executor %d MiB",
+        m.app(), m.driverPeakMib(), m.executorPeakMib())).toList()));
+    md.append(String.format(".%n%nReconcile with the manifest of every trade sent to this deployment: %s.%n",
+        d.reconcile()));
   }
 
   /** Where each Spark stream's batches spent their time, so the next optimisation starts from numbers. */

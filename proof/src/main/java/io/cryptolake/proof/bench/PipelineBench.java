@@ -3,12 +3,16 @@ package io.cryptolake.proof.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cryptolake.gold.GoldLatency;
+import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.metrics.BatchPhases;
 import io.cryptolake.metrics.JobMetrics;
+import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.producers.synthetic.SyntheticConfig;
 import io.cryptolake.producers.synthetic.SyntheticProducer;
 import io.cryptolake.proof.LocalCluster;
+import io.cryptolake.schemas.Manifest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,25 +21,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The whole pipeline on the local cluster: the five jobs through their scripts, their first batch after a cold
- * start, then the synthetic producer at fixed rates, each for a window, sampling every job's batch duration
- * against its trigger and bronze's offsets behind Kafka; end-to-end latency from trade time to gold at one
- * rate; each job's peak heap from Spark's own executor metrics.
+ * The whole pipeline on the local cluster, as five applications or one: the five jobs through their scripts,
+ * their first batch after a cold start, then the synthetic producer at fixed rates, each for a window, sampling
+ * every job's rows behind its source, batch duration and phases, and every process's CPU; trade time to gold
+ * for each window; each application's peak heap from Spark's own executor metrics.
  */
 final class PipelineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(20);
+  /** The job's latest Iceberg commit (its metrics reporter): inside addBatch, but often most of it. */
+  static final String ICEBERG_COMMIT = "icebergCommit";
+  /** What is sampled of each job's latest batch: Spark's phases, then its latest Iceberg commit. */
+  static final List<String> PHASES = Stream.concat(BatchPhases.NAMES.stream(), Stream.of(ICEBERG_COMMIT)).toList();
 
-  /** One rate held for a window: whether every job kept up, and how it looked. */
-  record RateResult(double rate, double achievedRate, Duration window, boolean sustained, Map<String, Double> p90BatchMs,
-      double maxBronzeBehind, Duration drain, GoldLatency.Percentiles latency, Map<String, Breakdown> breakdown) {}
+  /**
+   * One rate held for a window: per job, how its backlog moved and how its batches looked; the cores each
+   * process used; when the backlog had drained; trade time to gold for the window's trades.
+   */
+  record RateResult(double rate, double achievedRate, Duration window, Map<String, JobWindow> jobs,
+      Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency) {
+    /** Every job kept up, and what the window sent was all in gold within the drain timeout. */
+    boolean sustained() {
+      return drain != null && jobs.values().stream().allMatch(JobWindow::keptUp);
+    }
+  }
 
-  /** A job's batches in a window: empty batches run, and the median milliseconds of each phase. */
-  record Breakdown(double emptyBatches, Map<String, Double> p50PhaseMs) {}
+  /**
+   * A job in a window. Kept up: rows behind its source at the end no more than at the start plus one trigger's
+   * worth of what its source received in the window. {@code behindEachMinute}: rows behind at the start and at
+   * the end of every minute.
+   */
+  record JobWindow(List<Long> behindEachMinute, long behindAtStart, long behindAtEnd, long oneTrigger,
+      double p50BatchMs, double p90BatchMs, double emptyBatches, Map<String, Double> p50PhaseMs) {
+    boolean keptUp() {
+      return behindAtEnd <= behindAtStart + oneTrigger;
+    }
+  }
 
   /** An application's peak JVM heap, driver and executor, in MiB (Spark's peakMemoryMetrics.JVMHeapMemory). */
   record Memory(String app, long driverPeakMib, long executorPeakMib) {}
@@ -44,6 +70,7 @@ final class PipelineBench {
   private final List<String> jobs;
   /** The applications that run them: the jobs themselves, or the one that runs them all. */
   private final List<String> apps;
+  private final List<Manifest> manifests = new ArrayList<>();
 
   PipelineBench(LocalCluster cluster, List<String> jobs, boolean oneApplication) {
     this.cluster = cluster;
@@ -72,49 +99,59 @@ final class PipelineBench {
     return firstBatch;
   }
 
-  RateResult hold(double rate, Duration window, SparkSession spark, LakeConfig lake, boolean measureLatency) {
+  RateResult hold(double rate, Duration window, SparkSession spark, LakeConfig lake, LocalServers servers) {
     SyntheticConfig produce = SyntheticConfig.defaults(cluster.kafkaBootstrap(), cluster.registryUrl())
         .withCount(Long.MAX_VALUE).withRate(rate).withSeed((long) rate).withDuration(window);
-    Instant from = Instant.now();
-    CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run().totalSent());
-    Map<String, List<Double>> batchMs = new HashMap<>();
-    Map<String, Map<String, List<Double>>> phaseMs = new HashMap<>();
+    Backlog backlog = new Backlog(cluster, spark, new LakeCatalog(spark, lake), jobs);
+    Backlog.Reading first = backlog.read();
     Map<String, Double> emptyAtStart = new HashMap<>();
     jobs.forEach(job -> emptyAtStart.put(job, cluster.metrics(job).getOrDefault("empty_batches", 0.0)));
-    double maxBehind = 0;
-    double lastBehind = 0;
+    Map<String, Duration> cpuBefore = ProcessCpu.now(servers, cluster, apps);
+    Instant from = Instant.now();
+    CompletableFuture<Manifest> sent = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
+    Map<String, List<Double>> batchMs = new HashMap<>();
+    Map<String, Map<String, List<Double>>> phaseMs = new HashMap<>();
+    Map<String, List<Long>> eachMinute = new HashMap<>();
+    jobs.forEach(job -> eachMinute.computeIfAbsent(job, j -> new ArrayList<>()).add(first.behind().get(job)));
+    Backlog.Reading last = first;
+    Instant nextMinute = from.plus(Duration.ofMinutes(1));
     while (!sent.isDone()) {
       LocalCluster.pause(SAMPLE_EVERY);
-      lastBehind = 0;
       for (String job : jobs) {
         Map<String, Double> m = cluster.metrics(job);
         batchMs.computeIfAbsent(job, j -> new ArrayList<>()).add(m.getOrDefault("batch_duration_ms", 0.0));
-        for (String phase : BatchPhases.NAMES) {
+        for (String phase : PHASES) {
+          String gauge = phase.equals(ICEBERG_COMMIT) ? LakeMetric.ICEBERG_COMMIT_DURATION_MS.metricName()
+              : JobMetrics.phaseGaugeName(phase);
           phaseMs.computeIfAbsent(job, j -> new LinkedHashMap<>()).computeIfAbsent(phase, f -> new ArrayList<>())
-              .add(m.getOrDefault(JobMetrics.phaseGaugeName(phase), 0.0));
+              .add(m.getOrDefault(gauge, 0.0));
         }
-        lastBehind += job.startsWith("bronze-") ? m.getOrDefault("offsets_behind_latest", 0.0) : 0;
       }
-      maxBehind = Math.max(maxBehind, lastBehind);
+      last = backlog.read();
+      if (!Instant.now().isBefore(nextMinute) || sent.isDone()) {
+        Backlog.Reading now = last;
+        jobs.forEach(job -> eachMinute.get(job).add(now.behind().get(job)));
+        nextMinute = nextMinute.plus(Duration.ofMinutes(1));
+      }
     }
-    long total = sent.join();
+    Manifest manifest = sent.join();
+    manifests.add(manifest);
     Instant to = Instant.now();
-    double achieved = total * 1000.0 / Duration.between(from, to).toMillis();
-    Map<String, Double> p90 = new LinkedHashMap<>();
-    Map<String, Breakdown> breakdown = new LinkedHashMap<>();
-    boolean sustained = true;
+    Duration took = Duration.between(from, to);
+    Map<String, Double> cores = ProcessCpu.cores(cpuBefore, ProcessCpu.now(servers, cluster, apps), took);
+    double achieved = manifest.totalSent() * 1000.0 / took.toMillis();
+    Map<String, JobWindow> perJob = new LinkedHashMap<>();
     for (String job : jobs) {
       Map<String, Double> p50 = new LinkedHashMap<>();
       phaseMs.getOrDefault(job, Map.of()).forEach((phase, values) -> p50.put(phase, percentile(values, 0.5)));
-      breakdown.put(job, new Breakdown(
-          cluster.metrics(job).getOrDefault("empty_batches", 0.0) - emptyAtStart.get(job), p50));
-      double trigger = cluster.metrics(job).getOrDefault("trigger_interval_ms", 2000.0);
-      double value = percentile(batchMs.getOrDefault(job, List.of()), 0.9);
-      p90.put(job, value);
-      sustained &= value <= trigger;
+      Map<String, Double> m = cluster.metrics(job);
+      double triggerMs = m.getOrDefault("trigger_interval_ms", 2000.0);
+      long received = last.received().get(job) - first.received().get(job);
+      List<Double> durations = batchMs.getOrDefault(job, List.of());
+      perJob.put(job, new JobWindow(eachMinute.get(job), first.behind().get(job), last.behind().get(job),
+          Math.round(received * triggerMs / took.toMillis()), percentile(durations, 0.5), percentile(durations, 0.9),
+          m.getOrDefault("empty_batches", 0.0) - emptyAtStart.get(job), p50));
     }
-    // Behind at the end of the window by more than two triggers' worth of trades: the backlog grew.
-    sustained &= lastBehind <= achieved * 4;
     // The window's trades must all be in gold before their latency is measured; a backlog that does not drain
     // in 20 minutes is reported as such (drain null), with the latency of the trades that did arrive.
     Duration drain = null;
@@ -122,10 +159,21 @@ final class PipelineBench {
       cluster.awaitCaughtUp(jobs, DRAIN_TIMEOUT);
       drain = Duration.between(to, Instant.now());
     } catch (IllegalStateException notDrained) {
-      sustained = false;
+      // reported as not drained
     }
-    GoldLatency.Percentiles latency = measureLatency ? GoldLatency.fromTradeTime(spark, lake, from, to) : null;
-    return new RateResult(rate, achieved, window, sustained, p90, maxBehind, drain, latency, breakdown);
+    return new RateResult(rate, achieved, window, perJob, cores, drain,
+        GoldLatency.fromTradeTime(spark, lake, from, to));
+  }
+
+  /** Sends {@code trades} and keeps their manifest, so every job's first batch has work to do. */
+  void sendWaiting(long trades) {
+    manifests.add(new SyntheticProducer(SyntheticConfig.defaults(cluster.kafkaBootstrap(), cluster.registryUrl())
+        .withCount(trades).withSeed(2)).run());
+  }
+
+  /** What every producer run of this deployment sent, as one manifest for reconcile. */
+  Manifest sentSoFar() {
+    return manifests.stream().reduce(Manifest::plus).orElseThrow();
   }
 
   private String appOf(String job) {
