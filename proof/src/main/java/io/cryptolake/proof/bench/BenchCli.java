@@ -37,6 +37,7 @@ import picocli.CommandLine;
         "each against what was sent. Writes a Markdown report to --dir."})
 public final class BenchCli implements Callable<Integer> {
   private static final Pattern VERDICT = Pattern.compile("[a-z ]+: (PASS|FAIL)\\b.*");
+  private static final Pattern LOG_LINE = Pattern.compile("^\\S+ \\S+ (TRACE|DEBUG|INFO|WARN|ERROR) ");
 
   @Option(names = "--trades", defaultValue = "1000000", description = "Trades for the ingest benchmark (${DEFAULT-VALUE}).")
   long trades;
@@ -190,7 +191,8 @@ public final class BenchCli implements Callable<Integer> {
 
   /**
    * The benchmark must not change what the product guarantees: reconcile with every trade this deployment sent
-   * (its producers' manifests as one), as an operator runs it; its exit code and verdict line.
+   * (its producers' manifests as one), as an operator runs it; its exit code and each check's verdict, and
+   * when it fails, its report.
    */
   private String reconcile(LocalCluster cluster, Manifest sent) {
     Path manifest = dir.toAbsolutePath().resolve("manifest-sent.json");
@@ -201,7 +203,11 @@ public final class BenchCli implements Callable<Integer> {
     List<String> checks = result.output().lines().map(String::trim).filter(VERDICT.asMatchPredicate())
         .map(line -> line.substring(0, line.indexOf(':')) + " " + (line.contains(": PASS") ? "PASS" : "FAIL"))
         .toList();
-    return "exit " + result.exit() + (checks.isEmpty() ? ", no verdict printed" : ": " + String.join(", ", checks));
+    String verdict = "exit " + result.exit() + (checks.isEmpty() ? ", no verdict printed" : ": "
+        + String.join(", ", checks));
+    // A failed reconcile's own report (its log lines left out), so the benchmark's report says what failed.
+    return result.exit() == 0 ? verdict : verdict + "\n\n```\n" + String.join("\n", result.output().lines()
+        .filter(line -> !LOG_LINE.matcher(line).find()).toList()) + "\n```";
   }
 
   public static void main(String[] args) {

@@ -96,7 +96,7 @@ final class BenchReport {
     row(md, "largest peak heap (every JVM -Xmx1g)", d -> d.memory().stream()
         .mapToLong(m -> Math.max(m.driverPeakMib(), m.executorPeakMib())).max().stream()
         .mapToObj(mib -> mib + " MiB").findFirst().orElse("-"));
-    row(md, "reconcile --manifest after the rates", Deployment::reconcile);
+    row(md, "reconcile --manifest after the rates", d -> d.reconcile().lines().findFirst().orElse(""));
   }
 
   private void row(StringBuilder md, String what, Function<Deployment, String> value) {
@@ -144,7 +144,7 @@ final class BenchReport {
     md.append("\nPeak JVM heap per application (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g): ");
     md.append(String.join(", ", d.memory().stream().map(m -> String.format("%s driver %d MiB, executor %d MiB",
         m.app(), m.driverPeakMib(), m.executorPeakMib())).toList()));
-    md.append(String.format(".%n%nReconcile with the manifest of every trade sent to this deployment: %s.%n",
+    md.append(String.format(".%n%nReconcile with the manifest of every trade sent to this deployment: %s%n",
         d.reconcile()));
   }
 
