@@ -28,9 +28,9 @@ final class Market {
   private final Map<String, SymbolState> states = new HashMap<>();
 
   /**
-   * A market whose trade ids are the seed's own: the same seed sends the same ids again (a replay), runs with
-   * other seeds never send an id of this one, as a real exchange never reuses a trade id. (Ids drawn from one
-   * shared range made two runs' trades share keys: gold rightly kept both, and reconcile failed.)
+   * A market whose trade ids are the seed's own: runs with other seeds never send an id of this one, as a real
+   * exchange never reuses a trade id; the same seed sends the same ids again. (Ids drawn from one shared range
+   * made two runs' different trades share keys: gold rightly kept both, and reconcile failed.)
    */
   Market(Random random, long seed) {
     this.random = random;

@@ -52,6 +52,18 @@ final class BenchReport {
     StringBuilder md = new StringBuilder();
     md.append(String.format("Machine: %d cores, Java %s. %s%n%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), producer));
+    if (!ingest.isEmpty()) {
+      ingest(md);
+    }
+    if (!deployments.isEmpty()) {
+      sideBySide(md);
+      deployments.forEach(d -> deployment(md, d));
+    }
+    return md.toString();
+  }
+
+  /** Kafka's consumer, bronze, Connect, silver and the naive silver on the same trades, with their phases. */
+  private void ingest(StringBuilder md) {
     md.append(String.format("### Ingest: %,d trades on one 3-partition topic, local[2] Spark in one JVM%n%n", trades));
     md.append("Rows/s while working: rows over the time of the non-empty batches (Spark), or between the first "
         + "and last commit (Connect); wall includes start-up.\n\n");
@@ -65,11 +77,6 @@ final class BenchReport {
     ratio(md, "silver / naive silver (target 0.5)", "silver", "naive");
     md.append('\n');
     phases(md);
-    if (!deployments.isEmpty()) {
-      sideBySide(md);
-      deployments.forEach(d -> deployment(md, d));
-    }
-    return md.toString();
   }
 
   /** The deployments' headline figures, one column each, against the targets. */
