@@ -5,7 +5,4 @@
 # lease, supervisor, metrics (<job>.<name> on this UI port) and a fair-scheduler pool.
 # Options: --exchanges, the bronze, silver and gold options (--silver-/--gold-max-files-per-trigger) and
 # lake/stream options (docs/configuration.md). Cores: CRYPTOLAKE_MAX_CORES_PIPELINE (config/local.env).
-# Its trigger is 10 s unless set: at 2,000 trades/s on two cores, trade time to gold p99 60 s against 92 s with
-# a 2 s trigger (118 s as five applications; docs/benchmarks.md, round 7); --trigger-interval still wins.
-export CRYPTOLAKE_TRIGGER_INTERVAL="${CRYPTOLAKE_TRIGGER_INTERVAL:-10s}"
 exec "$(dirname "${BASH_SOURCE[0]}")/submit.sh" pipeline io.cryptolake.jobs.PipelineJob "$@"

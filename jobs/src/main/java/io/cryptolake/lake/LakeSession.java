@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -124,6 +125,10 @@ public final class LakeSession {
     conf.put(prefix + ".warehouse", lake.warehouse());
     // Several queries of one session read and write the same tables: always see the latest commit.
     conf.put(prefix + ".cache-enabled", "false");
+    // Manifests never change once written: keep what the driver read (a streaming read's offset and its planning
+    // read the same ones) in memory, at most 32 MB. Planning phases 40% shorter (docs/benchmarks.md, round 10).
+    conf.put(prefix + "." + CatalogProperties.IO_MANIFEST_CACHE_ENABLED, "true");
+    conf.put(prefix + "." + CatalogProperties.IO_MANIFEST_CACHE_MAX_TOTAL_BYTES, String.valueOf(32L << 20));
     conf.put(prefix + ".metrics-reporter-impl", IcebergCommitMetrics.class.getName());
     return conf;
   }

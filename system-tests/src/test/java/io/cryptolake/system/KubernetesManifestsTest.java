@@ -1,6 +1,8 @@
 package io.cryptolake.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.proof.Project;
@@ -62,15 +64,14 @@ class KubernetesManifestsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void theOneApplicationOverlayRunsThePipelineScriptsApplicationWithItsTriggerAndCores() {
+  void theOneApplicationOverlayRunsThePipelineScriptsApplicationWithTheJobsTriggerAndItsCores() {
     assertEquals(List.of("../settings", "pipeline.yaml"),
         yaml("kubernetes/one-application/kustomization.yaml").get("resources"));
     Map<String, Object> app = yaml("kubernetes/one-application/pipeline.yaml");
     assertRunsItsScript("pipeline", app);
-    String trigger = Project.read("spark-submit/pipeline.sh")
-        .replaceFirst("(?s).*CRYPTOLAKE_TRIGGER_INTERVAL:-([^}]+)}.*", "$1");
-    assertEquals(List.of(Map.of("name", "CRYPTOLAKE_TRIGGER_INTERVAL", "value", trigger)),
-        map(map(app, "spec"), "driver").get("env"), "pipeline.sh's trigger");
+    // No trigger of its own: the jobs' default serves both deployments, as pipeline.sh leaves it.
+    assertFalse(Project.read("spark-submit/pipeline.sh").contains("CRYPTOLAKE_TRIGGER_INTERVAL"));
+    assertNull(map(map(app, "spec"), "driver").get("env"), "the one application's driver sets no env");
     assertEquals(Integer.valueOf(LOCAL.get("CRYPTOLAKE_MAX_CORES_PIPELINE")),
         map(map(app, "spec"), "executor").get("instances"), "one-core executors: the local cluster's cores");
   }

@@ -17,7 +17,11 @@ public final class StreamOptions {
           + "default ${DEFAULT-VALUE}).")
   String checkpointRoot;
 
-  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-2s}",
+  /**
+   * 10 s: on two cores at 2,000 trades/s, trade time to gold p99 139 s against 218 s with 2 s as five applications
+   * and 60 s against 92 s as one (docs/benchmarks.md, rounds 7 and 10): fewer batches pay the per-batch costs.
+   */
+  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-10s}",
       description = "Micro-batch interval, e.g. 500ms, 2s, 1m (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
   Duration triggerInterval;
 
