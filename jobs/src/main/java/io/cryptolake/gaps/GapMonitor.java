@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gold job's own gap check: every {@code interval}, the gap detection over the last {@code lookback} of
- * trade time, recorded in control_sequence_gaps and logged with counts by severity. The latest count is
+ * The gold job's own gap check: every {@code interval}, the gap detection over the trades gold gained since the
+ * previous check ({@link SequenceGaps#detectAppended}; the first check looks at the last {@code lookback} of
+ * trade time), recorded in control_sequence_gaps and logged with counts by severity. The latest count is
  * published as the job's sequence_gaps metric.
  */
 public final class GapMonitor implements AutoCloseable {
@@ -35,11 +36,11 @@ public final class GapMonitor implements AutoCloseable {
 
   private void check(SparkSession spark, LakeConfig lake, Duration lookback) {
     try {
-      SequenceGaps.Result result = SequenceGaps.detect(spark, lake, Instant.now().minus(lookback), null);
+      SequenceGaps.Result result = SequenceGaps.detectAppended(spark, lake, Instant.now().minus(lookback));
       Map<String, Long> bySeverity = new TreeMap<>();
       result.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
       JobMetrics.set(LakeMetric.SEQUENCE_GAPS, result.found().size());
-      LOG.info("sequence gaps in the last {}: {} {} ({} new, {} filled since the last check)", lookback,
+      LOG.info("sequence gaps among gold's trades since the last check: {} {} ({} new, {} earlier ones filled)",
           result.found().size(), bySeverity, result.added(), result.filled());
     } catch (RuntimeException e) {
       LOG.warn("gap check failed; next try in one interval: {}", e.toString());

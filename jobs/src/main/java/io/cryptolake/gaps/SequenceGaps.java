@@ -8,7 +8,9 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.LakeCatalog;
@@ -19,6 +21,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -37,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * Missing trade ids per (exchange, symbol). Trade ids are consecutive per symbol on both exchanges, so a step of
  * more than one between neighbours (by id) is a gap. One run:
  * <ol>
- *   <li>looks at gold's trades in a window of trade time, together with each symbol's highest id seen by earlier
- *       runs ({@code control_sequence_progress}): an outage longer than the window is still a gap, from the
- *       last trade before it to the first after it;</li>
+ *   <li>looks at gold's trades appended since the previous run (the {@code gaps} command also at a window of
+ *       trade time; gold's own check, after its first run, at nothing else), together with each symbol's highest
+ *       id seen by earlier runs ({@code control_sequence_progress}): an outage longer than any window is still a
+ *       gap, from the last trade before it to the first after it;</li>
  *   <li>records gaps not yet in {@code control_sequence_gaps} (a gap inside a recorded one, left by a partial
  *       fill, is that one, not a new row);</li>
  *   <li>counts again the missing ids of every open gap that gold's rows since the previous run could fill (late
@@ -52,7 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class SequenceGaps {
   /** The table property that records up to which gold snapshot the last run looked for fills. */
   static final String GOLD_SNAPSHOT = "cryptolake.gaps.gold-snapshot";
-  /** Up to this many gaps, the count reads each gap's own hours and ids; beyond, one date range. */
+  /** Up to this many gaps (symbols with late rows), a read of each one's own hours and ids; beyond, one range. */
   private static final int DETAILED_FILTER_GAPS = 50;
   private static final int CONFLICT_ATTEMPTS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(SequenceGaps.class);
@@ -60,13 +64,30 @@ public final class SequenceGaps {
 
   private SequenceGaps() {}
 
-  /** Gaps seen in the window, how many were new to the table, and how many open gaps were closed. */
+  /** Gaps seen among the rows looked at, how many were new to the table, and how many open gaps were closed. */
   public record Result(List<Row> found, long added, long filled) {}
 
+  /**
+   * The {@code gaps} command: gold's trades with a trade time in [from, to) (either end open when NULL), and
+   * those appended since the previous run.
+   */
   public static Result detect(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    return detect(spark, lake, from, to, false);
+  }
+
+  /**
+   * Gold's own check, every few minutes: only the trades appended to gold since the previous run (any run, this
+   * or the command), so a check costs what gold gained since, not the whole window again. The first run, and a
+   * run whose previous run's gold snapshot has expired, read the trades from {@code firstFrom} on instead.
+   */
+  public static Result detectAppended(SparkSession spark, LakeConfig lake, Instant firstFrom) {
+    return detect(spark, lake, firstFrom, null, true);
+  }
+
+  private static Result detect(SparkSession spark, LakeConfig lake, Instant from, Instant to, boolean appendedOnly) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return detectOnce(spark, lake, from, to);
+        return detectOnce(spark, lake, from, to, appendedOnly);
       } catch (RuntimeException e) {
         ValidationException conflict = conflict(e);
         if (conflict == null || attempt == CONFLICT_ATTEMPTS) {
@@ -93,7 +114,8 @@ public final class SequenceGaps {
     return null;
   }
 
-  private static Result detectOnce(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+  private static Result detectOnce(SparkSession spark, LakeConfig lake, Instant from, Instant to,
+      boolean appendedOnly) {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     Table gold = catalog.ensure(Tables.gold());
     Table gapsTable = catalog.ensure(Tables.sequenceGaps());
@@ -101,28 +123,42 @@ public final class SequenceGaps {
     String gapsName = lake.qualified(Tables.SEQUENCE_GAPS);
     Long goldSnapshot = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
 
-    Dataset<Row> window = LakeSql.within(spark.table(lake.qualified(Tables.GOLD)), "timestamp", from, to)
-        .select("exchange", "symbol", "source_sequence", "timestamp").where(col("source_sequence").isNotNull());
+    Appended appended = appended(spark, lake, gapsTable, gold);
     Dataset<Row> anchors = spark.table(lake.qualified(Tables.SEQUENCE_PROGRESS)).select(col("exchange"),
         col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
-    Dataset<Row> found = gaps(window.unionByName(anchors)).cache();
+    Dataset<Row> candidates = candidates(spark, lake, appended, anchors, from, to, appendedOnly);
+    // Only the appended rows and gold's trades around the late ones: every id between two neighbours here is
+    // missing from gold, so a new gap's size is its count (the ids grow with trade time, as the counting assumes).
+    boolean exactSteps = appendedOnly && appended.known();
+    Dataset<Row> found = gaps(candidates.unionByName(anchors)).cache();
     try {
       List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
       Dataset<Row> recorded = spark.table(gapsName);
-      Dataset<Row> fresh = found.as("f").join(recorded.as("r"), col("f.exchange").equalTo(col("r.exchange"))
+      Dataset<Row> fresh = foundRows.isEmpty() ? found.limit(0) : found.as("f")
+          .join(recorded.where(col("gap_end").geq(foundRows.stream().mapToLong(g -> g.getAs("gap_start")).min()
+              .orElseThrow())).as("r"), col("f.exchange").equalTo(col("r.exchange"))
           .and(col("f.symbol").equalTo(col("r.symbol"))).and(col("f.gap_start").leq(col("r.gap_end")))
           .and(col("f.gap_end").geq(col("r.gap_start"))), "left_anti");
+      // Only a row below its symbol's highest id seen before can fall into a recorded gap: the others are
+      // matched against no open gap, which would otherwise cost every appended row a look at every open gap.
+      Dataset<Row> belowAnchors = appended.orAllOfGold(spark, lake).as("n").join(anchors.as("p"),
+              col("n.exchange").equalTo(col("p.exchange")).and(col("n.symbol").equalTo(col("p.symbol")))
+                  .and(col("n.source_sequence").lt(col("p.source_sequence"))), "left_semi");
       Dataset<Row> reopened = recorded.where(col("filled_at").isNull()).as("r")
-          .join(since(spark, lake, gapsTable, gold).as("n"), col("r.exchange").equalTo(col("n.exchange"))
+          .join(belowAnchors.as("n"), col("r.exchange").equalTo(col("n.exchange"))
               .and(col("r.symbol").equalTo(col("n.symbol")))
               .and(col("n.source_sequence").between(col("r.gap_start"), col("r.gap_end"))), "left_semi")
           .select(java.util.Arrays.stream(fresh.columns()).map(c -> col("r." + c)).toArray(Column[]::new));
-      List<Row> toCount = fresh.unionByName(reopened).collectAsList();
+      List<Row> toCount = (exactSteps ? reopened : fresh.unionByName(reopened)).collectAsList();
+      List<Row> asFound = exactSteps ? fresh.collectAsList() : List.of();
       long before = openGaps(spark, gapsName);
       long rowsBefore = spark.table(gapsName).count();
-      if (!toCount.isEmpty()) {
-        Dataset<Row> counted = withMissing(spark, lake, spark.createDataFrame(toCount, fresh.schema()), toCount);
-        LakeSql.withView(counted, "sequence_gaps", view -> "MERGE INTO " + gapsName + " t USING " + view + " s "
+      if (!toCount.isEmpty() || !asFound.isEmpty()) {
+        Dataset<Row> merged = spark.createDataFrame(asFound, fresh.schema());
+        if (!toCount.isEmpty()) {
+          merged = merged.unionByName(withMissing(spark, lake, spark.createDataFrame(toCount, fresh.schema()), toCount));
+        }
+        LakeSql.withView(merged, "sequence_gaps", view -> "MERGE INTO " + gapsName + " t USING " + view + " s "
             + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start "
             + "WHEN MATCHED AND NOT (t.missing_ids <=> s.missing_ids) THEN UPDATE SET t.missing_ids = s.missing_ids, "
             + "t.filled_at = s.filled_at, t.updated_at = s.updated_at "
@@ -130,7 +166,7 @@ public final class SequenceGaps {
       }
       long added = spark.table(gapsName).count() - rowsBefore;
       long filled = Math.max(0, before + added - openGaps(spark, gapsName));
-      updateProgress(spark, lake, window);
+      updateProgress(spark, lake, candidates);
       if (goldSnapshot != null) {
         gapsTable.refresh();
         gapsTable.updateProperties().set(GOLD_SNAPSHOT, String.valueOf(goldSnapshot)).commit();
@@ -180,8 +216,7 @@ public final class SequenceGaps {
       Timestamp start = gap.getAs("before_timestamp");
       Timestamp end = gap.getAs("after_timestamp");
       hours = hours.or(col("exchange").equalTo(gap.getAs("exchange")).and(col("symbol").equalTo(gap.getAs("symbol")))
-          .and(col("exchange_date").between(utcDate(start), utcDate(end)))
-          .and(col("timestamp").between(start, end))
+          .and(trades(start, end))
           .and(col("source_sequence").between(gap.getAs("gap_start"), gap.getAs("gap_end"))));
     }
     Dataset<Row> present = spark.table(lake.qualified(Tables.GOLD)).where(hours).as("g")
@@ -208,32 +243,93 @@ public final class SequenceGaps {
         .orElseThrow();
     Timestamp last = rows.stream().map(g -> (Timestamp) g.getAs("after_timestamp")).max(Timestamp::compareTo)
         .orElseThrow();
-    return col("exchange_date").between(utcDate(first), utcDate(last)).and(col("timestamp").between(first, last));
+    return trades(first, last);
   }
 
-  /** Gold's rows appended since the previous run; all of gold when that run is unknown or expired. */
-  private static Dataset<Row> since(SparkSession spark, LakeConfig lake, Table gapsTable, Table gold) {
+  /** Gold's trades with a trade time in [start, end], read from those dates' partitions only. */
+  private static Column trades(Timestamp start, Timestamp end) {
+    return col("exchange_date").between(utcDate(start), utcDate(end)).and(col("timestamp").between(start, end));
+  }
+
+  /**
+   * Where a run looks for gaps, besides each symbol's highest id seen before (the anchors, so a gap that began
+   * before these rows is still seen): the rows appended since the previous run, with gold's trades around those
+   * of them that arrived after a higher id (so their neighbours are gold's, not the anchor), and the window of
+   * trade time unless only the appended rows are asked for and known.
+   */
+  private static Dataset<Row> candidates(SparkSession spark, LakeConfig lake, Appended appended,
+      Dataset<Row> anchors, Instant from, Instant to, boolean appendedOnly) {
+    boolean window = !appendedOnly || !appended.known();
+    boolean wholeGold = window && from == null && to == null;
+    List<Dataset<Row>> parts = new ArrayList<>();
+    if (window) {
+      parts.add(LakeSql.within(spark.table(lake.qualified(Tables.GOLD)), "timestamp", from, to));
+    }
+    if (appended.known() && !wholeGold) {
+      parts.add(appended.rows());
+      parts.add(aroundLateRows(spark, lake, appended.rows(), anchors));
+    }
+    return parts.stream().map(rows -> rows.select("exchange", "symbol", "source_sequence", "timestamp"))
+        .reduce(Dataset::unionByName).orElseThrow()
+        .where(col("source_sequence").isNotNull());
+  }
+
+  /**
+   * Gold's trades of each symbol between its earliest appended row below its anchor (a late trade, or one from a
+   * Kafka partition behind the others) and the anchor: the ids around such a row, so its steps to its neighbours
+   * are exact. Usually seconds of one symbol; none when every appended id is above the anchor.
+   */
+  private static Dataset<Row> aroundLateRows(SparkSession spark, LakeConfig lake, Dataset<Row> appendedRows,
+      Dataset<Row> anchors) {
+    List<Row> spans = appendedRows.as("a").join(anchors.as("p"), col("a.exchange").equalTo(col("p.exchange"))
+            .and(col("a.symbol").equalTo(col("p.symbol")))
+            .and(col("a.source_sequence").lt(col("p.source_sequence"))))
+        .groupBy(col("a.exchange"), col("a.symbol"))
+        .agg(min(col("a.timestamp")).as("from"), max(col("p.timestamp")).as("to"))
+        .collectAsList();
+    Column filter = lit(false);
+    if (spans.size() > DETAILED_FILTER_GAPS) {
+      filter = trades(spans.stream().map(r -> r.getTimestamp(2)).min(Timestamp::compareTo).orElseThrow(),
+          spans.stream().map(r -> r.getTimestamp(3)).max(Timestamp::compareTo).orElseThrow());
+    }
+    for (Row span : spans.size() > DETAILED_FILTER_GAPS ? List.<Row>of() : spans) {
+      filter = filter.or(col("exchange").equalTo(span.getString(0)).and(col("symbol").equalTo(span.getString(1)))
+          .and(trades(span.getTimestamp(2), span.getTimestamp(3))));
+    }
+    return spark.table(lake.qualified(Tables.GOLD)).where(filter);
+  }
+
+  /** Gold's rows appended since the previous run; {@code known} is false when that run is unknown or expired. */
+  private record Appended(Dataset<Row> rows, boolean known) {
+    /** The appended rows, or all of gold when they are not known. */
+    Dataset<Row> orAllOfGold(SparkSession spark, LakeConfig lake) {
+      return known ? rows : spark.table(lake.qualified(Tables.GOLD));
+    }
+  }
+
+  private static Appended appended(SparkSession spark, LakeConfig lake, Table gapsTable, Table gold) {
     String previous = gapsTable.properties().get(GOLD_SNAPSHOT);
     Snapshot current = gold.currentSnapshot();
+    Dataset<Row> all = spark.table(lake.qualified(Tables.GOLD));
     if (current == null) {
-      return spark.table(lake.qualified(Tables.GOLD)).limit(0);
+      return new Appended(all.limit(0), true);
     }
     if (previous == null || gold.snapshot(Long.parseLong(previous)) == null
         || !SnapshotUtil.isAncestorOf(gold, current.snapshotId(), Long.parseLong(previous))) {
-      return spark.table(lake.qualified(Tables.GOLD));
+      return new Appended(all, false);
     }
     if (Long.parseLong(previous) == current.snapshotId()) {
-      return spark.table(lake.qualified(Tables.GOLD)).limit(0);
+      return new Appended(all.limit(0), true);
     }
-    return spark.read().format("iceberg").option("start-snapshot-id", previous)
-        .option("end-snapshot-id", String.valueOf(current.snapshotId())).load(lake.qualified(Tables.GOLD));
+    return new Appended(spark.read().format("iceberg").option("start-snapshot-id", previous)
+        .option("end-snapshot-id", String.valueOf(current.snapshotId())).load(lake.qualified(Tables.GOLD)), true);
   }
 
-  /** Each symbol's highest trade id in the window, if higher than what the table has. */
-  private static void updateProgress(SparkSession spark, LakeConfig lake, Dataset<Row> window) {
-    Dataset<Row> latest = window.groupBy("exchange", "symbol")
+  /** Each symbol's highest trade id among the candidates, if higher than what the table has. */
+  private static void updateProgress(SparkSession spark, LakeConfig lake, Dataset<Row> candidates) {
+    Dataset<Row> latest = candidates.groupBy("exchange", "symbol")
         .agg(max_by(col("timestamp"), col("source_sequence")).as("last_timestamp"),
-            org.apache.spark.sql.functions.max("source_sequence").as("last_trade_id"))
+            max("source_sequence").as("last_trade_id"))
         .select(col("exchange"), col("symbol"), col("last_trade_id"), col("last_timestamp"),
             current_timestamp().as("updated_at"));
     LakeSql.withView(latest, "sequence_progress", view -> "MERGE INTO "

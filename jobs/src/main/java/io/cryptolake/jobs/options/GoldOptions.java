@@ -24,12 +24,13 @@ public final class GoldOptions {
   boolean ohlcv;
 
   @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
-      description = "How often the job looks for sequence gaps in the last --gaps-lookback of gold and records "
-          + "them (env CRYPTOLAKE_GOLD_GAPS_EVERY; default ${DEFAULT-VALUE}).")
+      description = "How often the job looks for sequence gaps among the trades gold gained since its last look "
+          + "and records them (env CRYPTOLAKE_GOLD_GAPS_EVERY; default ${DEFAULT-VALUE}).")
   Duration gapsEvery;
 
   @Option(names = "--gaps-lookback", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_LOOKBACK:-1h}",
-      description = "Trade-time window of each gap check (env CRYPTOLAKE_GOLD_GAPS_LOOKBACK; default ${DEFAULT-VALUE}).")
+      description = "Trade-time window of the first gap check; later ones look at what gold gained since "
+          + "(env CRYPTOLAKE_GOLD_GAPS_LOOKBACK; default ${DEFAULT-VALUE}).")
   Duration gapsLookback;
 
   /** Checked before the job starts; {@code maxFilesOption} names the option {@code maxFiles} came from. */
