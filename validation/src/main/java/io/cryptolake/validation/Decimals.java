@@ -37,7 +37,8 @@ public final class Decimals {
    * For numeric text: TRUE when it converts to decimal(38,18) without overflow or rounding: at most 20 digits
    * before the point once the sign and leading zeros are trimmed, at most 18 after it once trailing zeros are.
    * Trims and splits rather than the two regexes this used to be: a JFR profile of silver alone found 10% of its
-   * executor samples in java.util.regex, half of them these two (docs/benchmarks.md, round 11).
+   * executor samples in java.util.regex, half of them these two; silver alone is no slower (docs/benchmarks.md,
+   * round 11). Spark logs once per JVM that two-argument LTRIM/RTRIM are deprecated SQL signatures.
    */
   public static Column fits(Column text) {
     Column integerDigits = length(ltrim(substring_index(text, ".", 1), "+-0"));
