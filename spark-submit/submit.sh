@@ -18,6 +18,9 @@
 #   CRYPTOLAKE_LOG_FORMAT   text or json (Spark's structured JSON layout, one object per line)   (text)
 #   CRYPTOLAKE_JVM_OPTIONS  JVM options for the driver and the executors (config/local.env)
 #   CRYPTOLAKE_UI_PORT_<JOB> the driver UI and /metrics/prometheus port of a streaming job (config/local.env)
+#   CRYPTOLAKE_CLASS_ARCHIVE the class-data-sharing archive the driver and executors start with, or none
+#                           (<runtime>/class-archive/jobs.jsa, written by the build: spark-submit/class-archive.sh;
+#                           used only on the Maven-assembled runtime, whose class path it was made for)
 set -euo pipefail
 job="$1"; main_class="$2"; shift 2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,13 +45,20 @@ fi
 driver_log="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
 [[ "$deploy_mode" == cluster ]] && driver_log="$remote_log"
 jvm_options="${CRYPTOLAKE_JVM_OPTIONS-$(sed -n "s/^CRYPTOLAKE_JVM_OPTIONS=//p" "$root/config/local.env")}"
-# shellcheck disable=SC2206
-jvm=(${jvm_options})
 # A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
 ui_var="CRYPTOLAKE_UI_PORT_$(tr 'a-z-' 'A-Z_' <<< "$job")"
 ui_port="${!ui_var:-$(sed -n "s/^$ui_var=//p" "$root/config/local.env")}"
 cores_var="CRYPTOLAKE_MAX_CORES_$(tr 'a-z-' 'A-Z_' <<< "$job")"
 max_cores="${!cores_var:-${CRYPTOLAKE_MAX_CORES:-1}}"
+runtime="${SPARK_HOME:-$root/servers/target/dist/spark}"
+# The archive holds classes of the Maven-assembled runtime's jars: a Spark distribution's JVMs do not get it.
+class_archive="${CRYPTOLAKE_CLASS_ARCHIVE:-$runtime/class-archive/jobs.jsa}"
+if [[ "$class_archive" == none || ! -f "$class_archive" || ( -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ) ]]; then
+  class_archive=""
+fi
+jvm_options="$jvm_options${class_archive:+ -XX:SharedArchiveFile=$class_archive}"
+# shellcheck disable=SC2206
+jvm=(${jvm_options})
 
 args=(
   --name "$job"
@@ -74,7 +84,6 @@ if [[ -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${args[@]}" "${extra[@]}" "$jar" "$@"
 fi
 
-runtime="${SPARK_HOME:-$root/servers/target/dist/spark}"
 if [[ ! -d "$runtime/jars" ]]; then
   echo "submit: no Spark distribution at SPARK_HOME and no $runtime/jars; build it with 'make build'" >&2
   exit 2
@@ -82,6 +91,9 @@ fi
 # Without a distribution, run SparkSubmit on the Maven-assembled runtime; the driver JVM is this one, so it
 # gets the module options Spark's launcher would add.
 read -r -a opens < "$root/spark-submit/java17-options"
+# With the archive, the class path it was made for (the executors' one); the same jars either way.
+classpath="$runtime/jars/*"
+[[ -n "$class_archive" && -f "$(dirname "$class_archive")/classpath" ]] && classpath="$(< "$(dirname "$class_archive")/classpath")"
 exec java -Xmx"${CRYPTOLAKE_DRIVER_MEMORY:-1g}" "${opens[@]}" "${jvm[@]}" "-Dlog4j2.configurationFile=$log_file" \
-  "-Dcryptolake.log.format=$log_format" -cp "$runtime/jars/*" \
+  "-Dcryptolake.log.format=$log_format" -cp "$classpath" \
   org.apache.spark.deploy.SparkSubmit "${args[@]}" "${extra[@]}" "$jar" "$@"

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * which fetches the jobs jar by URL and runs it in its own directory, and restarts it after a kill -9),
  * all five RUNNING in the Master UI at once, synthetic trades on 6 partitions per topic through to gold
  * (bronze-binance with an executor on each worker), every metric at each job's Prometheus endpoint with the
- * exact counts, no driver or executor using a file of the submitting host, `make status`, `make reconcile`
+ * exact counts, no driver or executor using a file of the submitting host, every driver and executor started
+ * from the build's class-data-sharing archive, `make status`, `make reconcile`
  * against the producer's manifest, and `make cluster-down` leaving no process behind. Uses the ports of
  * config/local.env: a local cluster already running on them makes the test fail at once.
  */
@@ -80,6 +81,7 @@ class LocalClusterTest {
     assertEquals(List.of(1, 1), CLUSTER.executorsPerWorker("bronze-binance"),
         "bronze-binance (two cores) has an executor on each of the two workers");
     SubmittingHost.assertNotUsedBy(CLUSTER, jobs);
+    assertJobJvmsShareTheClassArchive();
 
     for (String job : jobs) {
       Map<String, Double> metrics = CLUSTER.metrics(job);
@@ -188,6 +190,33 @@ class LocalClusterTest {
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     assertEquals(List.of(), alive, "processes left after make cluster-down");
     CLUSTER.requirePortsFree();
+  }
+
+  /**
+   * Every driver and executor of the jobs starts from the build's class-data-sharing archive
+   * (spark-submit/class-archive.sh): more than 5,000 of its classes came from a shared archive, where the
+   * JDK's own archive alone gives a Spark JVM about 1,000 (jcmd's counter; a JVM that could not use the archive
+   * runs on, so only the count shows it).
+   */
+  private static void assertJobJvmsShareTheClassArchive() throws Exception {
+    List<ProcessHandle> jvms = CLUSTER.processes().stream().filter(p -> p.info().commandLine()
+        .map(c -> c.contains("CoarseGrainedExecutorBackend") || c.contains("DriverWrapper")).orElse(false)).toList();
+    assertTrue(jvms.size() >= 10, "five drivers and their executors: " + jvms.size());
+    for (ProcessHandle jvm : jvms) {
+      long shared = sharedClasses(jvm);
+      assertTrue(shared > 5_000, jvm.pid() + " loaded " + shared + " classes from shared archives: "
+          + jvm.info().commandLine().orElse("?"));
+    }
+  }
+
+  private static long sharedClasses(ProcessHandle jvm) throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(jvm.pid()), "PerfCounter.print").redirectErrorStream(true).start();
+    String counters = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    jcmd.waitFor();
+    var shared = Pattern.compile("java\\.cls\\.sharedLoadedClasses=([0-9]+)").matcher(counters);
+    assertTrue(shared.find(), "jcmd " + jvm.pid() + " PerfCounter.print: " + counters);
+    return Long.parseLong(shared.group(1));
   }
 
   /**

@@ -1,0 +1,104 @@
+package io.cryptolake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+
+import io.cryptolake.gold.BarCheck;
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
+import io.cryptolake.gold.OhlcvStream;
+import io.cryptolake.lake.LakeCatalog;
+import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.LakeSession;
+import io.cryptolake.lake.Tables;
+import io.cryptolake.schemas.Exchange;
+import io.cryptolake.streaming.StreamConfig;
+import io.cryptolake.streaming.StreamingQueries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+
+/**
+ * The workload that {@code spark-submit/class-archive.sh} runs once, at build time, in a JVM that writes a
+ * class-data-sharing archive of every class it loaded when it exits. Jobs started with that archive map those
+ * classes instead of loading, parsing and verifying them again: the CPU of a Spark JVM's start-up, ten of them
+ * at once on two cores. It runs what the jobs' JVMs run most, in one local JVM (driver and executor classes
+ * alike): a throwaway lake on a SQLite catalog and local files, silver rows with duplicates, gold's
+ * de-duplication with its state store, the bars' merges and their check. Not a test: it asserts nothing.
+ */
+public final class ClassArchiveTraining {
+  private static final int TRADES_PER_EXCHANGE = 2_000;
+
+  private ClassArchiveTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Files.createTempDirectory("cryptolake-class-archive");
+    try {
+      LakeConfig lake = LakeConfig.local(dir);
+      SparkSession spark = LakeSession.forJob("class-archive-training", lake);
+      train(spark, lake, dir.resolve("checkpoints").toUri().toString());
+      spark.stop();
+    } finally {
+      delete(dir);
+    }
+    // The archive is written when the JVM exits; Spark's non-daemon threads must not hold it open.
+    System.exit(0);
+  }
+
+  private static void train(SparkSession spark, LakeConfig lake, String checkpoints) throws Exception {
+    LakeCatalog catalog = new LakeCatalog(spark, lake);
+    for (Exchange exchange : Exchange.values()) {
+      catalog.ensure(Tables.silver(exchange));
+      silverRows(spark, exchange).writeTo(lake.qualified(Tables.silverName(exchange))).append();
+    }
+    GoldConfig config = new GoldConfig(Duration.ofMinutes(1), 100, new StreamConfig(checkpoints, Duration.ofMillis(200)));
+    for (StreamingQuery query : List.of(GoldStream.start(spark, lake, config), OhlcvStream.start(spark, lake, config))) {
+      StreamingQueries.awaitDrained(query, Duration.ofMinutes(5));
+      query.stop();
+    }
+    BarCheck.run(spark, lake, Arrays.stream(Exchange.values()).map(e -> e.name()).toList());
+  }
+
+  /** Trades over three minutes, every tenth one twice; the silver table's columns, as its writer projects them. */
+  private static Dataset<Row> silverRows(SparkSession spark, Exchange exchange) {
+    String code = exchange.name();
+    return spark.range(TRADES_PER_EXCHANGE + TRADES_PER_EXCHANGE / 10)
+        .withColumn("n", expr("if(id >= " + TRADES_PER_EXCHANGE + ", (id - " + TRADES_PER_EXCHANGE + ") * 10, id)"))
+        .select(
+            expr("uuid()").as("message_id"),
+            expr("'" + code + "-' || n").as("trade_id"),
+            expr("if(n % 2 = 0, 'BTCUSDT', 'ETHUSDT')").as("symbol"),
+            expr("'" + code + "'").as("exchange"),
+            expr("'crypto'").as("asset_class"),
+            expr("timestamp_millis(1764547200000 + n * 90)").as("timestamp"),
+            expr("cast(50000 + n % 97 / 10 as decimal(38,18))").as("price"),
+            expr("cast(0.001 * (1 + n % 13) as decimal(38,18))").as("quantity"),
+            expr("'USDT'").as("currency"),
+            expr("if(n % 3 = 0, 'SELL', 'BUY')").as("side"),
+            expr("array()").cast("array<string>").as("trade_conditions"),
+            col("n").as("source_sequence"),
+            expr("timestamp_millis(1764547200000 + n * 90 + 40)").as("ingestion_timestamp"),
+            col("id").as("platform_sequence"),
+            expr("map('venue', 'training')").as("vendor_data"),
+            expr("'training'").as("kafka_topic"),
+            expr("0").as("kafka_partition"),
+            col("id").as("kafka_offset"),
+            expr("1").as("schema_id"),
+            expr("current_timestamp()").as("bronze_ingestion_timestamp"),
+            expr("current_timestamp()").as("validation_timestamp"))
+        .select(Tables.silverColumnNames().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
