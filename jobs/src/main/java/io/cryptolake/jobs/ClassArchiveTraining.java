@@ -1,8 +1,5 @@
 package io.cryptolake.jobs;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
-
 import io.cryptolake.gold.BarCheck;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.gold.GoldStream;
@@ -19,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -66,34 +66,37 @@ public final class ClassArchiveTraining {
     BarCheck.run(spark, lake, Arrays.stream(Exchange.values()).map(e -> e.name()).toList());
   }
 
-  /** Trades over three minutes, every tenth one twice; the silver table's columns, as its writer projects them. */
+  /** Trades over three minutes, every tenth one twice: each silver column (in the table's order) as SQL over n. */
   private static Dataset<Row> silverRows(SparkSession spark, Exchange exchange) {
     String code = exchange.name();
+    Map<String, String> sql = new HashMap<>();
+    sql.put("message_id", "uuid()");
+    sql.put("trade_id", "'" + code + "-' || n");
+    sql.put("symbol", "if(n % 2 = 0, 'BTCUSDT', 'ETHUSDT')");
+    sql.put("exchange", "'" + code + "'");
+    sql.put("asset_class", "'crypto'");
+    sql.put("timestamp", "timestamp_millis(1764547200000 + n * 90)");
+    sql.put("price", "cast(50000 + n % 97 / 10 as decimal(38,18))");
+    sql.put("quantity", "cast(0.001 * (1 + n % 13) as decimal(38,18))");
+    sql.put("currency", "'USDT'");
+    sql.put("side", "if(n % 3 = 0, 'SELL', 'BUY')");
+    sql.put("trade_conditions", "cast(array() as array<string>)");
+    sql.put("source_sequence", "n");
+    sql.put("ingestion_timestamp", "timestamp_millis(1764547200000 + n * 90 + 40)");
+    sql.put("platform_sequence", "id");
+    sql.put("vendor_data", "map('venue', 'training')");
+    sql.put("kafka_topic", "'training'");
+    sql.put("kafka_partition", "0");
+    sql.put("kafka_offset", "id");
+    sql.put("schema_id", "1");
+    sql.put("bronze_ingestion_timestamp", "current_timestamp()");
+    sql.put("validation_timestamp", "current_timestamp()");
+    String[] columns = Tables.silverColumnNames().stream()
+        .map(c -> Objects.requireNonNull(sql.get(c), "no training value for silver column " + c) + " AS " + c)
+        .toArray(String[]::new);
     return spark.range(TRADES_PER_EXCHANGE + TRADES_PER_EXCHANGE / 10)
-        .withColumn("n", expr("if(id >= " + TRADES_PER_EXCHANGE + ", (id - " + TRADES_PER_EXCHANGE + ") * 10, id)"))
-        .select(
-            expr("uuid()").as("message_id"),
-            expr("'" + code + "-' || n").as("trade_id"),
-            expr("if(n % 2 = 0, 'BTCUSDT', 'ETHUSDT')").as("symbol"),
-            expr("'" + code + "'").as("exchange"),
-            expr("'crypto'").as("asset_class"),
-            expr("timestamp_millis(1764547200000 + n * 90)").as("timestamp"),
-            expr("cast(50000 + n % 97 / 10 as decimal(38,18))").as("price"),
-            expr("cast(0.001 * (1 + n % 13) as decimal(38,18))").as("quantity"),
-            expr("'USDT'").as("currency"),
-            expr("if(n % 3 = 0, 'SELL', 'BUY')").as("side"),
-            expr("array()").cast("array<string>").as("trade_conditions"),
-            col("n").as("source_sequence"),
-            expr("timestamp_millis(1764547200000 + n * 90 + 40)").as("ingestion_timestamp"),
-            col("id").as("platform_sequence"),
-            expr("map('venue', 'training')").as("vendor_data"),
-            expr("'training'").as("kafka_topic"),
-            expr("0").as("kafka_partition"),
-            col("id").as("kafka_offset"),
-            expr("1").as("schema_id"),
-            expr("current_timestamp()").as("bronze_ingestion_timestamp"),
-            expr("current_timestamp()").as("validation_timestamp"))
-        .select(Tables.silverColumnNames().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+        .selectExpr("id", "if(id >= " + TRADES_PER_EXCHANGE + ", (id - " + TRADES_PER_EXCHANGE + ") * 10, id) AS n")
+        .selectExpr(columns);
   }
 
   private static void delete(Path dir) throws IOException {
