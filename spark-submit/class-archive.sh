@@ -6,7 +6,8 @@
 #   class-archive.sh [spark-runtime-dir] [jobs-jar]     (the build runs it after packaging the jobs jar)
 # Writes <runtime>/class-archive/jobs.jsa and, beside it, the class path it was made for: the one a standalone
 # worker gives the executors it launches; submit.sh starts a client-mode driver with the same one. An archive
-# that does not match the JVM (another JDK, another class path) is not used, with one warning in the JVM's log.
+# that does not match the JVM (another JDK, another class path) is not used, with one warning in the JVM's log;
+# a missing one is not used either, silently.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runtime="${1:-$root/servers/target/dist/spark}"

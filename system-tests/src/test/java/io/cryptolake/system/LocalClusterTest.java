@@ -195,7 +195,7 @@ class LocalClusterTest {
   /**
    * Every driver and executor of the jobs starts from the build's class-data-sharing archive
    * (spark-submit/class-archive.sh): more than 5,000 of its classes came from a shared archive, where the
-   * JDK's own archive alone gives a Spark JVM about 1,000 (jcmd's counter; a JVM that could not use the archive
+   * JDK's own archive alone gives a Spark JVM about 1,240 (jcmd's counter; a JVM that could not use the archive
    * runs on, so only the count shows it).
    */
   private static void assertJobJvmsShareTheClassArchive() throws Exception {
