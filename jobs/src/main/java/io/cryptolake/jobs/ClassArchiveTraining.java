@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ public final class ClassArchiveTraining {
       StreamingQueries.awaitDrained(query, Duration.ofMinutes(5));
       query.stop();
     }
-    BarCheck.run(spark, lake, Arrays.stream(Exchange.values()).map(e -> e.name()).toList());
+    BarCheck.run(spark, lake, Arrays.stream(Exchange.values()).map(Exchange::name).toList());
   }
 
   /** Trades over three minutes, every tenth one twice: each silver column (in the table's order) as SQL over n. */
@@ -101,7 +102,7 @@ public final class ClassArchiveTraining {
 
   private static void delete(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }
