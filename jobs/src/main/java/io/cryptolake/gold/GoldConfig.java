@@ -6,8 +6,10 @@ import java.time.Duration;
 /**
  * How the gold job de-duplicates and how fast it runs. {@code stateRowsBound} is what the operator expects the
  * de-duplication state to stay under; it is published beside the state's size for the alert to compare.
+ * {@code barsEvery} is the bars query's trigger interval; null runs it on the stream's trigger, like the trades.
  */
-public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream, long stateRowsBound) {
+public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream, long stateRowsBound,
+    Duration barsEvery) {
   public static final String JOB_NAME = "gold";
   public static final String OHLCV_QUERY = "gold-ohlcv-1m";
   /** The bars query's checkpoint; a new name since bars became merges (the old aggregation's state is unused). */
@@ -15,12 +17,17 @@ public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, Stream
   public static final long DEFAULT_STATE_ROWS_BOUND = 5_000_000;
 
   public GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, StreamConfig stream) {
-    this(watermarkDelay, maxFilesPerTrigger, stream, DEFAULT_STATE_ROWS_BOUND);
+    this(watermarkDelay, maxFilesPerTrigger, stream, DEFAULT_STATE_ROWS_BOUND, null);
   }
 
   /** The same settings with the stream settings of {@code other}. */
   public GoldConfig withStream(StreamConfig other) {
-    return new GoldConfig(watermarkDelay, maxFilesPerTrigger, other, stateRowsBound);
+    return new GoldConfig(watermarkDelay, maxFilesPerTrigger, other, stateRowsBound, barsEvery);
+  }
+
+  /** The bars query's trigger interval. */
+  public Duration barsInterval() {
+    return barsEvery == null ? stream.triggerInterval() : barsEvery;
   }
 
   /** How often a key in state checks whether the watermark has passed it. */

@@ -20,13 +20,16 @@ import io.cryptolake.lake.IcebergStreams;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.metrics.QueryTriggers;
 import io.cryptolake.validation.Decimals;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -43,12 +46,15 @@ public final class OhlcvStream {
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.gold());
     catalog.ensure(Tables.ohlcv1m());
-    Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger(),
-        config.stream().triggerInterval());
+    // Each batch computes the minutes it touches again from all of gold's trades of those minutes: the longer
+    // its interval, the fewer times a minute is computed (about once per interval, and once after it closes).
+    Duration every = config.barsInterval();
+    QueryTriggers.ofQuery(GoldConfig.OHLCV_QUERY, every);
+    Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger(), every);
     try {
       return trades.writeStream()
           .queryName(GoldConfig.OHLCV_QUERY)
-          .trigger(config.stream().trigger())
+          .trigger(Trigger.ProcessingTime(every.toMillis()))
           // A checkpoint of its own, not the one of the earlier append-mode aggregation: its state would not fit.
           .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.OHLCV_CHECKPOINT))
           .foreachBatch(new BarWriter(lake))

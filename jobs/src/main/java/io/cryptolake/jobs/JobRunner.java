@@ -7,6 +7,7 @@ import io.cryptolake.lake.LakeSession;
 import io.cryptolake.metrics.JobLogging;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.metrics.QueryTriggers;
 import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
@@ -69,6 +70,7 @@ final class JobRunner {
         // In the job's context: what runs beside the queries (its threads too) updates the job's metrics.
         open.add(JobMetrics.asJob(job.name(), () -> {
           JobMetrics.set(LakeMetric.TRIGGER_INTERVAL_MS, stream.triggerInterval().toMillis());
+          QueryTriggers.ofJob(job.name(), stream.triggerInterval());
           return job.beside().apply(spark);
         }));
         for (Supplier<StreamingQuery> start : job.queries().apply(spark)) {

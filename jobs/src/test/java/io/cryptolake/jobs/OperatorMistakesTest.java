@@ -53,6 +53,8 @@ class OperatorMistakesTest {
         mistake(GoldJob::new, "gold --watermark banana", "--watermark", "'banana'"),
         mistake(GoldJob::new, "gold --watermark=", "--watermark", "''"),
         mistake(GoldJob::new, "gold --gaps-every -1m", "--gaps-every", "'-1m'"),
+        mistake(GoldJob::new, "gold --bars-every 0s", "--bars-every: 0", "expected a duration above 0"),
+        mistake(PipelineJob::new, "pipeline --bars-every soon", "--bars-every", "'soon'"),
         mistake(BronzeJob::new, "bronze --exchange nope", "--exchange", "nope", "BINANCE"),
         mistake(BronzeJob::new, "bronze --exchange binance --starting-offsets oldest", "--starting-offsets", "oldest"),
         mistake(BronzeJob::new, "bronze --exchange binance --bootstrap-servers kafka", "--bootstrap-servers"),

@@ -3,6 +3,7 @@ package io.cryptolake.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.localstack.TopicReader;
 import io.cryptolake.metrics.JobMetrics;
@@ -25,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
+import org.apache.spark.sql.streaming.Trigger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +72,7 @@ class PipelineJobTest {
         "--warehouse", lake.config().warehouse(), "--checkpoint-root", lake.dir().resolve("checkpoints").toString()};
     List<String> args = new ArrayList<>(List.of(lakeArgs));
     args.addAll(List.of("--bootstrap-servers", kafka, "--registry-url", registry, "--trigger-interval", "500ms",
-        "--gaps-every", "1h"));
+        "--gaps-every", "1h", "--bars-every", "1s"));
     topics.forEach((exchange, topic) -> args.addAll(List.of("--topic", exchange.id() + "=" + topic)));
     double ownRowsIn = JobMetrics.value(LakeMetric.RECORDS_IN);
     // Idle reports after 1 s rather than 10: the wait for them below is shorter. Only for this test's queries:
@@ -93,7 +96,11 @@ class PipelineJobTest {
           JobMetrics.value("silver-" + exchange.id(), LakeMetric.RECORDS_VALID), "silver-" + exchange.id());
     }
     assertEquals((double) added.get(Tables.GOLD), JobMetrics.value("gold", LakeMetric.RECORDS_OUT), "gold");
-    assertEquals(500.0, JobMetrics.value("gold", LakeMetric.TRIGGER_INTERVAL_MS));
+    // The bars run on --bars-every, the trades on --trigger-interval; gold publishes the trigger of the query
+    // whose latest batch is furthest over its own.
+    assertEquals(Trigger.ProcessingTime(500), triggerOf(GoldConfig.JOB_NAME));
+    assertEquals(Trigger.ProcessingTime(1000), triggerOf(GoldConfig.OHLCV_QUERY));
+    assertTrue(List.of(500.0, 1000.0).contains(JobMetrics.value("gold", LakeMetric.TRIGGER_INTERVAL_MS)));
     assertEquals(ownRowsIn, JobMetrics.value(LakeMetric.RECORDS_IN), "no job's rows counted as the JVM's own");
 
     // With everything read, each job says it is idle (Spark's idle reports, by job): how a driver restarted with
@@ -112,6 +119,11 @@ class PipelineJobTest {
     thread.shutdown();
     assertEquals(0, stopped.status(), stopped.err());
     assertEquals(expected, tableCounts(lake), "nothing written after the stop");
+  }
+
+  private static Trigger triggerOf(String query) {
+    return Arrays.stream(TestLake.spark().streams().active()).filter(q -> query.equals(q.name()))
+        .map(q -> ((StreamingQueryWrapper) q).streamingQuery().trigger()).findFirst().orElseThrow();
   }
 
   private static Map<String, Double> idleTriggers() {

@@ -1,6 +1,9 @@
 package io.cryptolake.proof;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cryptolake.cli.DurationConverter;
+import io.cryptolake.jobs.options.GoldOptions;
+import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.localstack.DataDirs;
 import io.cryptolake.localstack.LocalServersConfig;
@@ -97,6 +100,11 @@ public final class LocalCluster {
   public LocalCluster withEnv(String name, String value) {
     env.put(name, value);
     return this;
+  }
+
+  /** A variable as the jobs are submitted with it: this cluster's, else this JVM's environment, else the default. */
+  private String submittedWith(String name, String defaultValue) {
+    return env.getOrDefault(name, System.getenv().getOrDefault(name, defaultValue));
   }
 
   public Path dataDir() {
@@ -336,14 +344,16 @@ public final class LocalCluster {
   /**
    * Waits until the jobs are caught up: every one answers and is {@link #idleAndUpToDate} (a long catch-up
    * batch of the bars moves no count while it runs, hence the check of running batches), and no job's input
-   * count moves over three polls 5 s apart (seven triggers). Throws after
+   * count moves for {@link #quietPeriod}: longer than the longest trigger, so every query has looked at its
+   * source since its source last changed (a query between triggers does not know it has data). Throws after
    * {@code timeout}.
    */
   public void awaitCaughtUp(List<String> jobs, Duration timeout) {
+    Duration quiet = quietPeriod();
     Map<String, Double> previous = null;
-    int still = 0;
+    long quietSince = System.nanoTime();
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (still < 3) {
+    while (true) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the jobs did not catch up within " + timeout + "; see " + stateDir()
             + "/*.log");
@@ -356,9 +366,24 @@ public final class LocalCluster {
         ready &= idleAndUpToDate(metrics);
         inputs.put(job, metrics.get("records_in"));
       }
-      still = ready && inputs.equals(previous) ? still + 1 : 0;
+      if (!ready || !inputs.equals(previous)) {
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= quiet.toNanos()) {
+        return;
+      }
       previous = inputs;
     }
+  }
+
+  /** The longest trigger the jobs run on (the jobs' and gold's bars', as submitted), plus a poll: at least 15 s. */
+  private Duration quietPeriod() {
+    Duration trigger = DurationConverter.parse(submittedWith("CRYPTOLAKE_TRIGGER_INTERVAL",
+        StreamOptions.DEFAULT_TRIGGER_INTERVAL));
+    Duration bars = DurationConverter.parse(submittedWith("CRYPTOLAKE_GOLD_BARS_EVERY",
+        GoldOptions.DEFAULT_BARS_EVERY));
+    Duration longest = trigger.compareTo(bars) > 0 ? trigger : bars;
+    Duration quiet = longest.plusSeconds(5);
+    return quiet.compareTo(Duration.ofSeconds(15)) > 0 ? quiet : Duration.ofSeconds(15);
   }
 
   /**

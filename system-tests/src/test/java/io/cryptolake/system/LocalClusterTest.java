@@ -44,8 +44,9 @@ class LocalClusterTest {
   private static final LocalCluster CLUSTER = new LocalCluster(Project.file("system-tests/target/cluster"), false,
       LocalCluster.DeployMode.CLUSTER).withEnv("CRYPTOLAKE_MAX_CORES_BRONZE_BINANCE", "2")
       // An operator's override of the 10 s default, from the submitting host's environment to every driver the
-      // workers start (trigger_interval_ms below shows it arrived); it keeps this test's four hops short.
-      .withEnv("CRYPTOLAKE_TRIGGER_INTERVAL", "2s");
+      // workers start (trigger_interval_ms below shows it arrived); it keeps this test's four hops short. The bars
+      // too: reconcile checks them right after gold's count is reached.
+      .withEnv("CRYPTOLAKE_TRIGGER_INTERVAL", "2s").withEnv("CRYPTOLAKE_GOLD_BARS_EVERY", "2s");
 
   @AfterAll
   static void stopWhateverIsLeft() {

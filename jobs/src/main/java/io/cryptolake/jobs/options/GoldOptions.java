@@ -8,6 +8,9 @@ import picocli.CommandLine.Option;
 
 /** How gold de-duplicates, builds bars and checks gaps: the options of gold and of the one-application pipeline. */
 public final class GoldOptions {
+  /** The bars query's default interval: LocalCluster waits that long for the bars to find gold's last trades. */
+  public static final String DEFAULT_BARS_EVERY = "30s";
+
   @Option(names = "--watermark", defaultValue = "${env:CRYPTOLAKE_GOLD_WATERMARK:-5m}",
       description = "How late a trade may arrive, by trade time, and still be de-duplicated in memory "
           + "(env CRYPTOLAKE_GOLD_WATERMARK; default ${DEFAULT-VALUE}).")
@@ -22,6 +25,12 @@ public final class GoldOptions {
   @Option(names = "--ohlcv", negatable = true, defaultValue = "true",
       description = "Also write the 1-minute bars (default: yes; --no-ohlcv turns them off).")
   boolean ohlcv;
+
+  @Option(names = "--bars-every", defaultValue = "${env:CRYPTOLAKE_GOLD_BARS_EVERY:-" + DEFAULT_BARS_EVERY + "}",
+      description = "How often the 1-minute bars are brought up to date with gold's new trades: each run computes "
+          + "every minute they touch again from all of gold's trades of that minute, so a longer interval does that "
+          + "fewer times per minute (env CRYPTOLAKE_GOLD_BARS_EVERY; default ${DEFAULT-VALUE}).")
+  Duration barsEvery;
 
   @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
       description = "How often the job looks for sequence gaps among the trades gold gained since its last look "
@@ -38,9 +47,10 @@ public final class GoldOptions {
     Check.positive("--watermark", watermark);
     Check.positive("--state-rows-bound", stateRowsBound);
     Check.positive(maxFilesOption, maxFiles);
+    Check.positive("--bars-every", barsEvery);
     Check.positive("--gaps-every", gapsEvery);
     Check.positive("--gaps-lookback", gapsLookback);
-    return new GoldConfig(watermark, maxFiles, stream, stateRowsBound);
+    return new GoldConfig(watermark, maxFiles, stream, stateRowsBound, barsEvery);
   }
 
   public boolean ohlcv() {

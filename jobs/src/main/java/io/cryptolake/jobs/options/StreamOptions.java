@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 public final class StreamOptions {
   /** Silver's and gold's batch limits, defaults of the same options in their own jobs and in the pipeline. */
   public static final String SILVER_MAX_FILES = "${env:CRYPTOLAKE_SILVER_MAX_FILES:-500}";
+  public static final String DEFAULT_TRIGGER_INTERVAL = "10s";
   public static final String GOLD_MAX_FILES = "${env:CRYPTOLAKE_GOLD_MAX_FILES:-500}";
 
   @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
@@ -21,7 +22,7 @@ public final class StreamOptions {
    * 10 s: on two cores at 2,000 trades/s, trade time to gold p99 139 s against 218 s with 2 s as five applications
    * and 60 s against 92 s as one (docs/benchmarks.md, rounds 7 and 10): fewer batches pay the per-batch costs.
    */
-  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-10s}",
+  @Option(names = "--trigger-interval", defaultValue = "${env:CRYPTOLAKE_TRIGGER_INTERVAL:-" + DEFAULT_TRIGGER_INTERVAL + "}",
       description = "Micro-batch interval, e.g. 500ms, 2s, 1m (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
   Duration triggerInterval;
 
