@@ -40,6 +40,8 @@ import org.apache.spark.sql.types.DataTypes;
  * other loses nothing: there is no watermark at all.
  */
 public final class OhlcvStream {
+  private static final String POOL = "spark.scheduler.pool";
+
   private OhlcvStream() {}
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config) {
@@ -51,6 +53,10 @@ public final class OhlcvStream {
     Duration every = config.barsInterval();
     QueryTriggers.ofQuery(GoldConfig.OHLCV_QUERY, every);
     Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger(), every);
+    // A pool of its own (the stream thread inherits it): with the fair scheduler, the trades' tasks take turns
+    // with a long bars batch's on the job's cores instead of waiting for all of it.
+    String pool = spark.sparkContext().getLocalProperty(POOL);
+    spark.sparkContext().setLocalProperty(POOL, GoldConfig.OHLCV_QUERY);
     try {
       return trades.writeStream()
           .queryName(GoldConfig.OHLCV_QUERY)
@@ -61,6 +67,8 @@ public final class OhlcvStream {
           .start();
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not start " + GoldConfig.OHLCV_QUERY, e);
+    } finally {
+      spark.sparkContext().setLocalProperty(POOL, pool);
     }
   }
 

@@ -50,8 +50,9 @@ final class JobRunner {
    * later, this JVM exits 1 after its shutdown hook stops the queries); then its check before the queries,
    * then its queries under supervision ({@link #superviseStreaming}). Each job keeps its own checkpoints,
    * so a deployment can move between five applications and one without losing state; in one application
-   * each job has its own metrics ({@link JobMetrics#declareJobs}) and its own pool of Spark's fair scheduler,
-   * so a long silver batch does not hold bronze's tasks back.
+   * each job has its own metrics ({@link JobMetrics#declareJobs}). Each job has its own pool of Spark's fair
+   * scheduler (gold's bars one more), so a long silver batch does not hold bronze's tasks back, nor a long
+   * bars batch gold's trades.
    */
   static int runStreaming(String app, StreamConfig stream, LakeConfig lake, List<JobQueries> jobs) {
     List<AutoCloseable> open = new ArrayList<>();
@@ -61,7 +62,9 @@ final class JobRunner {
       if (together) {
         JobMetrics.declareJobs(jobs.stream().map(JobQueries::name).toList());
       }
-      SparkSession spark = LakeSession.forJob(app, lake, together ? Map.of("spark.scheduler.mode", "FAIR") : Map.of());
+      // Fair scheduling between pools: one per job, and gold's bars in one of their own (OhlcvStream), so a long
+      // batch of one query does not hold the tasks of another back.
+      SparkSession spark = LakeSession.forJob(app, lake, Map.of("spark.scheduler.mode", "FAIR"));
       Set<Server> servers = new LinkedHashSet<>();
       List<Supplier<StreamingQuery>> starts = new ArrayList<>();
       for (JobQueries job : jobs) {
