@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 public final class StreamOptions {
   /** Silver's and gold's batch limits, defaults of the same options in their own jobs and in the pipeline. */
   public static final String SILVER_MAX_FILES = "${env:CRYPTOLAKE_SILVER_MAX_FILES:-500}";
-  public static final String DEFAULT_TRIGGER_INTERVAL = "10s";
   public static final String GOLD_MAX_FILES = "${env:CRYPTOLAKE_GOLD_MAX_FILES:-500}";
+  /** The jobs' trigger interval unless set: LocalCluster waits longer than it for every query to look again. */
+  public static final String DEFAULT_TRIGGER_INTERVAL = "10s";
 
   @Option(names = "--checkpoint-root", defaultValue = "${env:CRYPTOLAKE_CHECKPOINT_ROOT:-data/checkpoints}",
       description = "Checkpoints go to <root>/<job-name>/; s3a:// or local (env CRYPTOLAKE_CHECKPOINT_ROOT; "

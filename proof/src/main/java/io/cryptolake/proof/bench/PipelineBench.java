@@ -152,7 +152,8 @@ final class PipelineBench {
       long received = last.received().get(job) - first.received().get(job);
       List<Double> durations = batchMs.getOrDefault(job, List.of());
       perJob.put(job, new JobWindow(eachMinute.get(job), first.behind().get(job), last.behind().get(job),
-          Math.round(received * triggerMs.getOrDefault(job, 2000.0) / took.toMillis()), percentile(durations, 0.5), percentile(durations, 0.9),
+          Math.round(received * triggerMs.getOrDefault(job, 2000.0) / took.toMillis()), percentile(durations, 0.5),
+          percentile(durations, 0.9),
           m.getOrDefault("empty_batches", 0.0) - emptyAtStart.get(job), p50));
     }
     // The window's trades must all be in gold before their latency is measured; a backlog that does not drain
