@@ -31,7 +31,8 @@ class BatchAgainstItsTriggerTest {
   void theBatchFurthestOverItsOwnTriggerIsPublishedWithThatTrigger() throws Exception {
     QueryTriggers.ofJob("trigger-test", Duration.ofMillis(300));
     QueryTriggers.ofQuery("trigger-test-bars", Duration.ofSeconds(7));
-    // Trades: batches of at least 600 ms on a 300 ms trigger (2 triggers). Bars: 1 s on 7 s (a seventh).
+    // Trades: batches of at least 600 ms on a 300 ms trigger (2 triggers). Bars: 1 s on 7 s (a seventh). The
+    // batches sleep to take that long; the test itself waits only on conditions.
     StreamingQuery trades = start("trigger-test", 300, 600);
     StreamingQuery bars = start("trigger-test-bars", 7_000, 1_000);
     Awaitility.await("both queries ran two batches").atMost(Duration.ofMinutes(2))
