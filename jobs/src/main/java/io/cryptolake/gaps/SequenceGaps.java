@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
+import io.cryptolake.lake.AppendedRows;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
@@ -23,10 +24,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
-import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -309,20 +308,9 @@ public final class SequenceGaps {
 
   private static Appended appended(SparkSession spark, LakeConfig lake, Table gapsTable, Table gold) {
     String previous = gapsTable.properties().get(GOLD_SNAPSHOT);
-    Snapshot current = gold.currentSnapshot();
-    Dataset<Row> all = spark.table(lake.qualified(Tables.GOLD));
-    if (current == null) {
-      return new Appended(all.limit(0), true);
-    }
-    if (previous == null || gold.snapshot(Long.parseLong(previous)) == null
-        || !SnapshotUtil.isAncestorOf(gold, current.snapshotId(), Long.parseLong(previous))) {
-      return new Appended(all, false);
-    }
-    if (Long.parseLong(previous) == current.snapshotId()) {
-      return new Appended(all.limit(0), true);
-    }
-    return new Appended(spark.read().format("iceberg").option("start-snapshot-id", previous)
-        .option("end-snapshot-id", String.valueOf(current.snapshotId())).load(lake.qualified(Tables.GOLD)), true);
+    return AppendedRows.since(spark, lake, Tables.GOLD, gold, previous == null ? null : Long.parseLong(previous))
+        .map(rows -> new Appended(rows, true))
+        .orElseGet(() -> new Appended(spark.table(lake.qualified(Tables.GOLD)), false));
   }
 
   /** Each symbol's highest trade id among the candidates, if higher than what the table has. */

@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
     description = {"Checks the accounting invariant: every bronze row (topic, partition, offset) is in exactly one",
         "of its silver table or the DLQ, and no table has a row twice; every silver trade is in gold once; every",
         "bar equals gold's trades; and bronze has every offset Kafka holds, up to where it has read. Each job is",
-        "checked on what it has read (its checkpoint): newer rows are reported as behind, not as missing. Prints",
-        "counts per table and per error_reason and the first offending rows; exits 1 on a violation."})
+        "checked on what it has read (its checkpoint): newer rows, and the bars of their minutes, are reported as",
+        "behind, not as missing or different. Prints counts per table and per error_reason and the first",
+        "offending rows; exits 1 on a violation."})
 public final class ReconcileJob implements Callable<Integer> {
   @Option(names = "--exchanges", split = ",", defaultValue = Exchange.ALL_IDS,
       description = "Exchanges to check (default ${DEFAULT-VALUE}).")

@@ -30,7 +30,8 @@ import org.apache.spark.sql.SparkSession;
  * rows whose Kafka timestamp is in [from, to). Each table is compared within what it retains: every bronze
  * row (maintenance deletes no silver row while its bronze row may exist), and gold only from the first day
  * silver still keeps. With the streaming jobs' checkpoint root, each job is checked only on what it has read:
- * rows written to its source since its last committed batch are counted as behind, not as missing.
+ * rows written to its source since its last committed batch are counted as behind, not as missing, and the bars
+ * of minutes with gold rows the bars query has not read are not checked.
  */
 public final class Reconciliation {
   static final int OFFENDERS_SHOWN = 20;
@@ -173,7 +174,8 @@ public final class Reconciliation {
     BarCheck.Result bars = null;
     if (catalog.exists(Tables.GOLD) && catalog.exists(Tables.OHLCV_1M)) {
       try (Progress step = Progress.step("reconcile: %s against %s's trades", Tables.OHLCV_1M, Tables.GOLD)) {
-        bars = BarCheck.run(spark, lake, exchanges.stream().map(Exchange::code).toList());
+        bars = BarCheck.run(spark, lake, exchanges.stream().map(Exchange::code).toList(),
+            readers.readThrough(catalog.load(Tables.GOLD)));
       }
     }
     return new Result(results, byReason, gold, bars);

@@ -115,6 +115,33 @@ public final class StreamingReaders {
   public record ReadUpTo(String query, long writtenBeforeMillis) {}
 
   /**
+   * The newest snapshot of {@code table} that the slowest query reading it has read whole: every row of it and of
+   * its ancestors has been read, no row committed after it has. Empty when no query under the root reads the
+   * table; a {@link ReadThrough} without a snapshot when the slowest has read none of it whole.
+   */
+  public Optional<ReadThrough> readThrough(Table table) {
+    ReadThrough slowest = null;
+    for (Position p : positions) {
+      Snapshot snapshot = table.snapshot(p.snapshotId());
+      if (snapshot == null) {
+        continue;
+      }
+      ReadThrough read = new ReadThrough(p.query(), readWhole(table, p, snapshot));
+      if (slowest == null || read.sequenceNumber() < slowest.sequenceNumber()) {
+        slowest = read;
+      }
+    }
+    return Optional.ofNullable(slowest);
+  }
+
+  /** {@code query} has read every row of {@code snapshot} and its ancestors; none when it has read no snapshot whole. */
+  public record ReadThrough(String query, Snapshot snapshot) {
+    long sequenceNumber() {
+      return snapshot == null ? Long.MIN_VALUE : snapshot.sequenceNumber();
+    }
+  }
+
+  /**
    * Rows of {@code table} (refreshed) that each query reading it has not read yet, by query: the rows committed
    * after the snapshot its last committed batch read up to. A snapshot it has read only in part counts whole.
    * Exact for tables that are only appended to (the streams' sources between maintenance runs).
@@ -128,12 +155,18 @@ public final class StreamingReaders {
       if (snapshot == null) {
         continue;
       }
-      boolean readWhole = p.files() >= SnapshotCounts.of(snapshot, SnapshotSummary.ADDED_FILES_PROP);
-      Snapshot readThrough = readWhole ? snapshot
-          : snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+      Snapshot readThrough = readWhole(table, p, snapshot);
       behind.merge(p.query(), now - SnapshotCounts.of(readThrough, SnapshotSummary.TOTAL_RECORDS_PROP), Long::sum);
     }
     return behind;
+  }
+
+  /** The position's snapshot if it has read all of its added files, else its parent (null for none). */
+  private static Snapshot readWhole(Table table, Position p, Snapshot snapshot) {
+    if (p.files() >= SnapshotCounts.of(snapshot, SnapshotSummary.ADDED_FILES_PROP)) {
+      return snapshot;
+    }
+    return snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
   }
 
   private static long parentTime(Table table, Snapshot snapshot) {

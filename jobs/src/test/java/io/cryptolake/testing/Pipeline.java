@@ -4,6 +4,7 @@ import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.gold.GoldStream;
+import io.cryptolake.gold.OhlcvStream;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
@@ -39,6 +40,14 @@ public final class Pipeline {
   /** Runs gold (5-minute watermark) until it has drained the silver tables. */
   public static void goldDrained(TestLake.Lake lake) throws Exception {
     StreamingQuery query = GoldStream.start(TestLake.spark(), lake.config(),
+        new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
+    StreamingQueries.awaitDrained(query, Duration.ofMinutes(3));
+    query.stop();
+  }
+
+  /** Runs gold's bars query until it has read every gold commit there is now. */
+  public static void barsCaughtUp(TestLake.Lake lake) throws Exception {
+    StreamingQuery query = OhlcvStream.start(TestLake.spark(), lake.config(),
         new GoldConfig(Duration.ofMinutes(5), 100, lake.stream("200ms")));
     StreamingQueries.awaitDrained(query, Duration.ofMinutes(3));
     query.stop();
