@@ -2,9 +2,7 @@ package io.cryptolake.gold;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.hour;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -22,13 +20,10 @@ import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
@@ -57,7 +52,6 @@ public final class GoldStream {
   private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
   static final String DISPOSITION = "disposition";
   private static final String INGESTION = "ingestion_timestamp";
-  private static final String ROWS = "rows";
 
   private static final String NO_DATA_BATCHES = "spark.sql.streaming.noDataMicroBatches.enabled";
 
@@ -160,10 +154,9 @@ public final class GoldStream {
       String writer = BatchCommits.writer(GoldConfig.JOB_NAME, batch);
       try (MaterializedBatch materialized = MaterializedBatch.of(batch
           .withColumn("exchange_date", to_date(col("timestamp")))
-          .withColumn("exchange_hour", hour(col("timestamp"))), dispositionCounts())) {
+          .withColumn("exchange_hour", hour(col("timestamp"))))) {
         Dataset<Row> rows = materialized.rows();
-        Map<String, Long> counts = materialized.metrics().flatMap(BatchWriter::byDisposition)
-            .orElseGet(() -> countByDisposition(rows));
+        Map<String, Long> counts = countByDisposition(rows);
         long fresh = counts.getOrDefault(Disposition.NEW.name(), 0L);
         long late = counts.getOrDefault(Disposition.LATE.name(), 0L);
         long duplicates = counts.getOrDefault(Disposition.DUPLICATE.name(), 0L);
@@ -221,21 +214,6 @@ public final class GoldStream {
           .sortWithinPartitions("exchange_date", "exchange_hour", "timestamp", "trade_id");
     }
 
-    /** One count per disposition, computed in the pass that materializes the batch. */
-    private static Column[] dispositionCounts() {
-      return Stream.concat(Stream.of(count(lit(1)).as(ROWS)), Arrays.stream(Disposition.values())
-          .map(d -> count_if(col(DISPOSITION).equalTo(d.name())).as(d.name()))).toArray(Column[]::new);
-    }
-
-    /** The counts of {@link #dispositionCounts()}; empty if they do not add up to the batch's rows. */
-    private static Optional<Map<String, Long>> byDisposition(Row metrics) {
-      Map<String, Long> byDisposition = new java.util.HashMap<>();
-      Arrays.stream(Disposition.values()).forEach(d -> byDisposition.put(d.name(), metrics.<Long>getAs(d.name())));
-      long sum = byDisposition.values().stream().mapToLong(Long::longValue).sum();
-      return sum == metrics.<Long>getAs(ROWS) ? Optional.of(byDisposition) : Optional.empty();
-    }
-
-    /** The same counts by a Spark job of their own. */
     private static Map<String, Long> countByDisposition(Dataset<Row> rows) {
       List<Row> counts = rows.groupBy(DISPOSITION).agg(count("*")).collectAsList();
       Map<String, Long> byDisposition = new java.util.HashMap<>();

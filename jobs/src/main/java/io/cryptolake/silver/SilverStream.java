@@ -110,10 +110,9 @@ public final class SilverStream {
       // One task per core: every task writes its own files, so more tasks than cores only makes more files.
       Dataset<Row> batch = bronzeBatch.coalesce(bronzeBatch.sparkSession().sparkContext().defaultParallelism());
       // The verdict is computed once, for the count and both writes.
-      try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch), SilverBatchStats.metrics())) {
+      try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch))) {
         Dataset<Row> validated = materialized.rows();
-        SilverBatchStats stats = materialized.metrics().flatMap(m -> SilverBatchStats.of(job, batchId, m))
-            .orElseGet(() -> SilverBatchStats.of(job, batchId, validated));
+        SilverBatchStats stats = stats(validated, batchId);
         Table silver = catalog.load(Tables.silverName(exchange));
         Table dlq = catalog.load(Tables.DLQ);
         if (stats.valid() > 0) {
@@ -132,6 +131,30 @@ public final class SilverStream {
         stats.publish();
         statsListener.accept(stats);
       }
+    }
+
+    private SilverBatchStats stats(Dataset<Row> validated, long batchId) {
+      List<Row> counts = validated.groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
+          .agg(count("*").as("n"), max("kafka_timestamp")).collectAsList();
+      long valid = 0;
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, Long> byType = new LinkedHashMap<>();
+      Timestamp newest = null;
+      for (Row row : counts) {
+        if (!row.isNullAt(3) && (newest == null || row.getTimestamp(3).after(newest))) {
+          newest = row.getTimestamp(3);
+        }
+        String reason = row.getString(0);
+        long n = row.getLong(2);
+        if (reason == null) {
+          valid += n;
+        } else {
+          byReason.merge(reason, n, Long::sum);
+          byType.merge(row.getString(1), n, Long::sum);
+        }
+      }
+      Freshness.report(job, newest);
+      return new SilverBatchStats(job, batchId, valid, byReason, byType);
     }
   }
 
