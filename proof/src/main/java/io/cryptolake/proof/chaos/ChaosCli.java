@@ -44,7 +44,7 @@ public final class ChaosCli implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ChaosConfig config = new ChaosConfig(trades, rate, faults, kills, Duration.ofSeconds(outageSeconds), seed,
-        dir.toAbsolutePath(), oneApplication);
+        dir.toAbsolutePath(), oneApplication, null);
     ChaosReport report = new ChaosRun(config).run();
     Project.writeReport(dir, report.markdown());
     return report.ok() ? 0 : 1;

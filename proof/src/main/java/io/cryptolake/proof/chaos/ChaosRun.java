@@ -41,6 +41,9 @@ public final class ChaosRun {
   public ChaosRun(ChaosConfig config) {
     this.config = config;
     this.cluster = new LocalCluster(config.dir(), true);
+    if (config.barsEvery() != null) {
+      cluster.withEnv("CRYPTOLAKE_GOLD_BARS_EVERY", config.barsEvery().toSeconds() + "s");
+    }
     this.apps = config.apps();
   }
 
