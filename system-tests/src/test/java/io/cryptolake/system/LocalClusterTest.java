@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * all five RUNNING in the Master UI at once, synthetic trades on 6 partitions per topic through to gold
  * (bronze-binance with an executor on each worker), every metric at each job's Prometheus endpoint with the
  * exact counts, no driver or executor using a file of the submitting host, every driver and executor started
- * from the build's class-data-sharing archive, `make status`, `make reconcile`
+ * from the build's class-data-sharing archive with room in its JIT code cache, `make status`, `make reconcile`
  * against the producer's manifest, and `make cluster-down` leaving no process behind. Uses the ports of
  * config/local.env: a local cluster already running on them makes the test fail at once.
  */
@@ -83,6 +83,7 @@ class LocalClusterTest {
         "bronze-binance (two cores) has an executor on each of the two workers");
     SubmittingHost.assertNotUsedBy(CLUSTER, jobs);
     assertJobJvmsShareTheClassArchive();
+    assertJobJvmsHaveRoomForCompiledCode();
 
     for (String job : jobs) {
       Map<String, Double> metrics = CLUSTER.metrics(job);
@@ -200,24 +201,56 @@ class LocalClusterTest {
    * runs on, so only the count shows it).
    */
   private static void assertJobJvmsShareTheClassArchive() throws Exception {
-    List<ProcessHandle> jvms = CLUSTER.processes().stream().filter(p -> p.info().commandLine()
-        .map(c -> c.contains("CoarseGrainedExecutorBackend") || c.contains("DriverWrapper")).orElse(false)).toList();
-    assertTrue(jvms.size() >= 10, "five drivers and their executors: " + jvms.size());
-    for (ProcessHandle jvm : jvms) {
+    for (ProcessHandle jvm : jobJvms()) {
       long shared = sharedClasses(jvm);
       assertTrue(shared > 5_000, jvm.pid() + " loaded " + shared + " classes from shared archives: "
           + jvm.info().commandLine().orElse("?"));
     }
   }
 
+  /**
+   * Every driver's and executor's JIT code cache has room: at most a third of it ever used, here after a few
+   * minutes. With the client compiler alone HotSpot reserves 48 MB, which a driver outgrew after 6-8 minutes at
+   * 2,000 trades/s; from then on it threw compiled code away and compiled it again, for good (docs/benchmarks.md,
+   * round 15). This run's drivers already fill half of 48 MB.
+   */
+  private static void assertJobJvmsHaveRoomForCompiledCode() throws Exception {
+    Pattern usage = Pattern.compile("size=([0-9]+)Kb used=[0-9]+Kb max_used=([0-9]+)Kb");
+    Map<Long, String> peaks = new TreeMap<>();
+    boolean room = true;
+    for (ProcessHandle jvm : jobJvms()) {
+      String codeCache = jcmd(jvm, "Compiler.codecache");
+      var matcher = usage.matcher(codeCache);
+      assertTrue(matcher.find(), "jcmd " + jvm.pid() + " Compiler.codecache: " + codeCache);
+      long size = Long.parseLong(matcher.group(1));
+      long peak = Long.parseLong(matcher.group(2));
+      peaks.put(jvm.pid(), peak + " of " + size + " KB");
+      room &= peak * 3 <= size;
+    }
+    System.out.println("code caches at their peak, per pid: " + peaks);
+    assertTrue(room, "code caches at their peak, per pid: " + peaks);
+  }
+
+  private static List<ProcessHandle> jobJvms() {
+    List<ProcessHandle> jvms = CLUSTER.processes().stream().filter(p -> p.info().commandLine()
+        .map(c -> c.contains("CoarseGrainedExecutorBackend") || c.contains("DriverWrapper")).orElse(false)).toList();
+    assertTrue(jvms.size() >= 10, "five drivers and their executors: " + jvms.size());
+    return jvms;
+  }
+
   private static long sharedClasses(ProcessHandle jvm) throws Exception {
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        String.valueOf(jvm.pid()), "PerfCounter.print").redirectErrorStream(true).start();
-    String counters = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    jcmd.waitFor();
+    String counters = jcmd(jvm, "PerfCounter.print");
     var shared = Pattern.compile("java\\.cls\\.sharedLoadedClasses=([0-9]+)").matcher(counters);
     assertTrue(shared.find(), "jcmd " + jvm.pid() + " PerfCounter.print: " + counters);
     return Long.parseLong(shared.group(1));
+  }
+
+  private static String jcmd(ProcessHandle jvm, String command) throws Exception {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(jvm.pid()), command).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    jcmd.waitFor();
+    return output;
   }
 
   /**
