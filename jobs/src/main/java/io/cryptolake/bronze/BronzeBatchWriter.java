@@ -8,6 +8,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.streaming.BatchClock;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,9 @@ final class BronzeBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   @Override
-  public void call(Dataset<Row> rows, Long batchId) throws Exception {
+  public void call(Dataset<Row> kafka, Long batchId) throws Exception {
+    // Stamped here, not with current_timestamp() in the stream: see BatchClock.
+    Dataset<Row> rows = BronzeStream.toBronzeRows(kafka, config.exchange(), BatchClock.now());
     String writer = BatchCommits.writer(config.jobName(), rows);
     Table table = catalog.load(Tables.bronzeName(config.exchange()));
     OffsetRanges[] written = {OffsetRanges.NONE};

@@ -1,7 +1,6 @@
 package io.cryptolake.bronze;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.to_date;
 
 import io.cryptolake.lake.LakeCatalog;
@@ -11,6 +10,7 @@ import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +42,7 @@ public final class BronzeStream {
         .option("failOnDataLoss", config.failOnDataLoss())
         .load();
     try {
-      return toBronzeRows(kafka, config.exchange()).writeStream()
+      return kafka.writeStream()
           .queryName(config.jobName())
           .trigger(config.stream().trigger())
           .option("checkpointLocation", checkpoint)
@@ -53,8 +53,11 @@ public final class BronzeStream {
     }
   }
 
-  /** The Kafka source's columns in the bronze table's shape. */
-  static Dataset<Row> toBronzeRows(Dataset<Row> kafka, Exchange exchange) {
+  /**
+   * The Kafka source's columns in the bronze table's shape, ingested at {@code ingestedAt} (one batch's time,
+   * {@link io.cryptolake.streaming.BatchClock}: the rows of a batch share it).
+   */
+  static Dataset<Row> toBronzeRows(Dataset<Row> kafka, Exchange exchange, Column ingestedAt) {
     return kafka.select(Tables.bronze(exchange).projection(Map.of(
         "raw_bytes", col("value"),
         "kafka_key", col("key").cast("string"),
@@ -62,7 +65,7 @@ public final class BronzeStream {
         "kafka_partition", col("partition"),
         "kafka_offset", col("offset"),
         "kafka_timestamp", col("timestamp"),
-        "ingestion_timestamp", current_timestamp(),
-        "ingestion_date", to_date(current_timestamp()))));
+        "ingestion_timestamp", ingestedAt,
+        "ingestion_date", to_date(ingestedAt))));
   }
 }

@@ -3,13 +3,13 @@ package io.cryptolake.silver;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.udf;
 
 import io.cryptolake.lake.Tables;
 import io.cryptolake.silver.adapters.ExchangeAdapter;
+import io.cryptolake.streaming.BatchClock;
 import io.cryptolake.validation.Decimals;
 import io.cryptolake.validation.TradeValidator;
 import io.cryptolake.validation.ValidationConfig;
@@ -79,7 +79,7 @@ public final class SilverTransform {
         raw.getField("ingestion_timestamp").as("ingestion_timestamp"),
         col("kafka_offset").as("platform_sequence"),
         adapter.vendorData(raw).as("vendor_data"),
-        current_timestamp().as("validation_timestamp")));
+        BatchClock.now().as("validation_timestamp")));
     Arrays.stream(passThrough).map(name -> col(name)).forEach(columns::add);
     Dataset<Row> candidates = decoded.select(columns.toArray(Column[]::new))
         .withColumn("price", Decimals.exact(col("price_text")))
