@@ -3,6 +3,7 @@ package io.cryptolake.gaps;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
+import io.cryptolake.streaming.SchedulerPools;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class GapMonitor implements AutoCloseable {
   }
 
   private void check(SparkSession spark, LakeConfig lake, Duration lookback) {
+    SchedulerPools.runInBackground(spark.sparkContext());
     try {
       SequenceGaps.Result result = SequenceGaps.detectAppended(spark, lake, Instant.now().minus(lookback));
       Map<String, Long> bySeverity = new TreeMap<>();

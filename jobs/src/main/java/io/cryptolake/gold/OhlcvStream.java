@@ -21,6 +21,7 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.QueryTriggers;
+import io.cryptolake.streaming.SchedulerPools;
 import io.cryptolake.validation.Decimals;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +41,6 @@ import org.apache.spark.sql.types.DataTypes;
  * other loses nothing: there is no watermark at all.
  */
 public final class OhlcvStream {
-  private static final String POOL = "spark.scheduler.pool";
 
   private OhlcvStream() {}
 
@@ -55,8 +55,8 @@ public final class OhlcvStream {
     Dataset<Row> trades = IcebergStreams.appends(spark, lake, Tables.GOLD, config.maxFilesPerTrigger(), every);
     // A pool of its own (the stream thread inherits it): with the fair scheduler, the trades' tasks take turns
     // with a long bars batch's on the job's cores instead of waiting for all of it.
-    String pool = spark.sparkContext().getLocalProperty(POOL);
-    spark.sparkContext().setLocalProperty(POOL, GoldConfig.OHLCV_QUERY);
+    String pool = spark.sparkContext().getLocalProperty(SchedulerPools.PROPERTY);
+    spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, GoldConfig.OHLCV_QUERY);
     try {
       return trades.writeStream()
           .queryName(GoldConfig.OHLCV_QUERY)
@@ -68,7 +68,7 @@ public final class OhlcvStream {
     } catch (TimeoutException e) {
       throw new IllegalStateException("could not start " + GoldConfig.OHLCV_QUERY, e);
     } finally {
-      spark.sparkContext().setLocalProperty(POOL, pool);
+      spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, pool);
     }
   }
 

@@ -2,6 +2,7 @@ package io.cryptolake.jobs;
 
 import io.cryptolake.cli.Cli;
 import io.cryptolake.cli.Server;
+import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
 import io.cryptolake.metrics.JobLogging;
@@ -11,6 +12,7 @@ import io.cryptolake.metrics.QueryTriggers;
 import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
 import io.cryptolake.streaming.QuerySupervisor;
+import io.cryptolake.streaming.SchedulerPools;
 import io.cryptolake.streaming.ServerWatch;
 import io.cryptolake.streaming.StartupWait;
 import io.cryptolake.streaming.StreamConfig;
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,8 +64,10 @@ final class JobRunner {
         JobMetrics.declareJobs(jobs.stream().map(JobQueries::name).toList());
       }
       // Fair scheduling between pools: one per job, and gold's bars in one of their own (OhlcvStream), so a long
-      // batch of one query does not hold the tasks of another back.
-      SparkSession spark = LakeSession.forJob(app, lake, Map.of("spark.scheduler.mode", "FAIR"));
+      // batch of one query does not hold the tasks of another back; background work waits for all of them.
+      List<String> pools = new ArrayList<>(jobs.stream().map(JobQueries::name).toList());
+      pools.add(GoldConfig.OHLCV_QUERY);
+      SparkSession spark = LakeSession.forJob(app, lake, SchedulerPools.settings(pools));
       Set<Server> servers = new LinkedHashSet<>();
       List<Supplier<StreamingQuery>> starts = new ArrayList<>();
       for (JobQueries job : jobs) {
@@ -79,7 +82,7 @@ final class JobRunner {
         for (Supplier<StreamingQuery> start : job.queries().apply(spark)) {
           starts.add(() -> JobMetrics.asJob(job.name(), () -> {
             // Inherited by the query's stream thread, like the metrics' job.
-            spark.sparkContext().setLocalProperty("spark.scheduler.pool", job.name());
+            spark.sparkContext().setLocalProperty(SchedulerPools.PROPERTY, job.name());
             return start.get();
           }));
         }
