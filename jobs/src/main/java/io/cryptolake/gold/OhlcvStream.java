@@ -41,7 +41,6 @@ import org.apache.spark.sql.types.DataTypes;
  * other loses nothing: there is no watermark at all.
  */
 public final class OhlcvStream {
-
   private OhlcvStream() {}
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config) {
