@@ -19,12 +19,20 @@ import org.apache.spark.sql.streaming.GroupState;
  * <p>Expiry runs on processing-time timeouts that check the watermark, because an event-time timeout
  * would make Spark filter late rows out before this function sees them. Every call that leaves a key in
  * state sets its timeout again: Spark clears it on each call.
+ *
+ * <p>A key is first checked when the watermark can first have passed it: the watermark is the newest trade time
+ * minus the delay, and silver admits no trade time more than a few seconds past its Kafka timestamp, so no key
+ * can leave before its trade time plus the delay, by the clock. A check before then would only write the key's
+ * state entry again (checks every fifth of the delay wrote it five times). A key already that old (a backlog,
+ * a replay) is checked every {@code checkEveryMs}.
  */
 final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
+  private final long watermarkDelayMs;
   private final long checkEveryMs;
   private final int timestampIndex;
 
-  Deduplicator(long checkEveryMs, int timestampIndex) {
+  Deduplicator(long watermarkDelayMs, long checkEveryMs, int timestampIndex) {
+    this.watermarkDelayMs = watermarkDelayMs;
     this.checkEveryMs = checkEveryMs;
     this.timestampIndex = timestampIndex;
   }
@@ -35,7 +43,7 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
       if (state.get() < state.getCurrentWatermarkMs()) {
         state.remove();
       } else {
-        state.setTimeoutDuration(checkEveryMs);
+        checkAgainLater(state);
       }
       return List.<Row>of().iterator();
     }
@@ -62,9 +70,18 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
     // Spark clears a group's timeout on every call: a key that keeps its state must set it again, or it is
     // never visited and never leaves the state (a duplicate in a later batch did exactly that).
     if (state.exists()) {
-      state.setTimeoutDuration(checkEveryMs);
+      checkAgainLater(state);
     }
     return out.iterator();
+  }
+
+  /**
+   * The next check: when the key's trade time plus the delay is reached by the batch clock (never more than the
+   * delay away), or {@code checkEveryMs} from now if that is sooner or already past.
+   */
+  private void checkAgainLater(GroupState<Long> state) {
+    long untilItCanLeave = state.get() + watermarkDelayMs - state.getCurrentProcessingTimeMs();
+    state.setTimeoutDuration(Math.max(checkEveryMs, Math.min(untilItCanLeave, watermarkDelayMs)));
   }
 
   private static Row withDisposition(Row row, Disposition disposition) {

@@ -30,7 +30,7 @@ public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, Stream
     return barsEvery == null ? stream.triggerInterval() : barsEvery;
   }
 
-  /** How often a key in state checks whether the watermark has passed it. */
+  /** How often a key the watermark may already have passed checks whether it has ({@link Deduplicator}). */
   long expiryCheckMs() {
     return Math.max(1_000, watermarkDelay.toMillis() / 5);
   }

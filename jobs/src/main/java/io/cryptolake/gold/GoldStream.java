@@ -92,7 +92,8 @@ public final class GoldStream {
     Dataset<Row> decided = micros
         .withWatermark("timestamp", delayMs + " milliseconds")
         .groupByKey((MapFunction<Row, String>) GoldStream::key, Encoders.STRING())
-        .flatMapGroupsWithState(new Deduplicator(config.expiryCheckMs(), input.fieldIndex("timestamp")),
+        .flatMapGroupsWithState(new Deduplicator(delayMs, config.expiryCheckMs(),
+            input.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout())
         .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     try {

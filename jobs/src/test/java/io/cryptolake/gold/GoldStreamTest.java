@@ -197,6 +197,41 @@ class GoldStreamTest {
     assertEquals((double) GoldConfig.DEFAULT_STATE_ROWS_BOUND, JobMetrics.value(LakeMetric.STATE_ROWS_BOUND));
   }
 
+  /**
+   * A live key cannot leave the state before its trade time plus the watermark delay, so a batch before then
+   * must not visit it: the state writes of a batch are its own new keys. Every key used to be checked (and its
+   * entry written again) every fifth of the delay, five times as many writes as the batch's rows.
+   */
+  @Test
+  void aBatchWritesOnlyItsOwnKeysToTheStateWhileNoEarlierKeyCanLeave() throws Exception {
+    Lake lake = TestLake.lake("gold_visits", Storage.LOCAL);
+    String topic = "gold_visits.binance";
+    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
+    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    GoldConfig config = config(Duration.ofSeconds(40));
+    RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 100, Instant.now().minusMillis(100)));
+    throughSilver(lake, topics);
+    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), config.withStream(lake.stream("200ms")));
+    try {
+      StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
+      Instant firstBatchDone = Instant.now();
+      RawTrades.send(RawTrades.binance(topic, schemaId, 2_000, 10, Instant.now().minusMillis(10)));
+      // Past the moment the earlier keys' old every-fifth-of-the-delay check fell due, well before they can leave.
+      await().pollDelay(Duration.ofMillis(config.expiryCheckMs() + 500)).until(() -> true);
+      throughSilver(lake, topics);
+      StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
+      assertTrue(Duration.between(firstBatchDone, Instant.now()).compareTo(config.watermarkDelay()) < 0,
+          "the second batch must run before the first batch's keys can leave the state");
+      StreamingQueryProgress second = Arrays.stream(gold.recentProgress()).filter(p -> p.numInputRows() == 10)
+          .findFirst().orElseThrow();
+      assertEquals(10, second.stateOperators()[0].numRowsUpdated(), "state writes of the second batch");
+      assertEquals(110, second.stateOperators()[0].numRowsTotal());
+    } finally {
+      gold.stop();
+    }
+    assertEquals(110, Pipeline.count(lake, Tables.GOLD));
+  }
+
   private static long stateRows(StreamingQuery query) {
     StreamingQueryProgress progress = query.lastProgress();
     return progress == null ? -1
