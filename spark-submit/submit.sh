@@ -7,7 +7,8 @@
 #   SPARK_DEPLOY_MODE       client or cluster               (client). cluster: the cluster manager runs the driver
 #                           on a worker and, for a streaming job, restarts it when it fails (--supervise)
 #   CRYPTOLAKE_DRIVER_MEMORY / CRYPTOLAKE_EXECUTOR_MEMORY   (1g / 1g)
-#   CRYPTOLAKE_DRIVER_CORES (cluster mode) / CRYPTOLAKE_EXECUTOR_CORES   (1 / 1)
+#   CRYPTOLAKE_DRIVER_CORES (cluster mode) / CRYPTOLAKE_EXECUTOR_CORES   (1 / 1); CRYPTOLAKE_EXECUTOR_CORES_<JOB>
+#                           for one job
 #   CRYPTOLAKE_MAX_CORES    cores of a job on a standalone cluster (1); CRYPTOLAKE_MAX_CORES_<JOB> for one job
 #   CRYPTOLAKE_JOBS_JAR     the jobs jar: a path, or in cluster mode a URL every worker can fetch (http(s)://,
 #                           hdfs://...)                     (jobs/target/cryptolake-jobs.jar)
@@ -46,10 +47,13 @@ driver_log="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_fo
 [[ "$deploy_mode" == cluster ]] && driver_log="$remote_log"
 jvm_options="${CRYPTOLAKE_JVM_OPTIONS-$(sed -n "s/^CRYPTOLAKE_JVM_OPTIONS=//p" "$root/config/local.env")}"
 # A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
-ui_var="CRYPTOLAKE_UI_PORT_$(tr 'a-z-' 'A-Z_' <<< "$job")"
+job_var="$(tr 'a-z-' 'A-Z_' <<< "$job")"
+ui_var="CRYPTOLAKE_UI_PORT_$job_var"
 ui_port="${!ui_var:-$(sed -n "s/^$ui_var=//p" "$root/config/local.env")}"
-cores_var="CRYPTOLAKE_MAX_CORES_$(tr 'a-z-' 'A-Z_' <<< "$job")"
+cores_var="CRYPTOLAKE_MAX_CORES_$job_var"
 max_cores="${!cores_var:-${CRYPTOLAKE_MAX_CORES:-1}}"
+executor_cores_var="CRYPTOLAKE_EXECUTOR_CORES_$job_var"
+executor_cores="${!executor_cores_var:-${CRYPTOLAKE_EXECUTOR_CORES:-1}}"
 runtime="${SPARK_HOME:-$root/servers/target/dist/spark}"
 # The archive holds classes of the Maven-assembled runtime's jars: a Spark distribution's JVMs do not get it.
 class_archive="${CRYPTOLAKE_CLASS_ARCHIVE:-$runtime/class-archive/jobs.jsa}"
@@ -67,7 +71,7 @@ args=(
   --deploy-mode "$deploy_mode"
   --driver-memory "${CRYPTOLAKE_DRIVER_MEMORY:-1g}"
   --executor-memory "${CRYPTOLAKE_EXECUTOR_MEMORY:-1g}"
-  --executor-cores "${CRYPTOLAKE_EXECUTOR_CORES:-1}"
+  --executor-cores "$executor_cores"
   --conf "spark.cores.max=$max_cores"
   --driver-java-options "$driver_log${jvm_options:+ $jvm_options}"
   --conf "spark.executor.extraJavaOptions=$remote_log${jvm_options:+ $jvm_options}"
