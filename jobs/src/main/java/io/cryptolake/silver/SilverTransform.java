@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.udf;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.silver.adapters.ExchangeAdapter;
 import io.cryptolake.streaming.BatchClock;
-import io.cryptolake.validation.Decimals;
 import io.cryptolake.validation.TradeValidator;
 import io.cryptolake.validation.ValidationConfig;
 import java.time.Duration;
@@ -81,10 +80,7 @@ public final class SilverTransform {
         adapter.vendorData(raw).as("vendor_data"),
         BatchClock.now().as("validation_timestamp")));
     Arrays.stream(passThrough).map(name -> col(name)).forEach(columns::add);
-    Dataset<Row> candidates = decoded.select(columns.toArray(Column[]::new))
-        .withColumn("price", Decimals.exact(col("price_text")))
-        .withColumn("quantity", Decimals.exact(col("quantity_text")));
-    return validator.validate(candidates);
+    return validator.validate(decoded.select(columns.toArray(Column[]::new)));
   }
 
   /** The silver table's columns (every exchange's silver table has the same), for the valid rows. */

@@ -235,8 +235,7 @@ class TradeValidatorTest {
 
   private static Row verdict(TradeValidator v, Object[] values) {
     Dataset<Row> input = spark.createDataFrame(List.of(RowFactory.create(values)), INPUT);
-    Dataset<Row> checked = v.validate(input.withColumn("price", Decimals.exact(input.col("price_text")))
-        .withColumn("quantity", Decimals.exact(input.col("quantity_text"))));
+    Dataset<Row> checked = v.validate(input);
     return checked.collectAsList().get(0);
   }
 
