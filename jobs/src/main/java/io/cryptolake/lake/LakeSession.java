@@ -72,15 +72,9 @@ public final class LakeSession {
    * soak (five jobs' queries in one session on two cores): the session's CPU 430-445 s with 4, 388 s with 2,
    * 320 s with 1; wall time 260-330 s, 273 s, 224 s. A stateful query keeps the value it started with (Spark
    * stores it in the checkpoint), so existing gold checkpoints go on with theirs.
-   *
-   * <p>Whole-stage code generation only up to 8,000 bytes of bytecode per method, as Spark's documentation
-   * advises on HotSpot: HotSpot never compiles a larger method, so silver's decode-normalise-validate stage ran
-   * interpreted (35% of its executor's samples in one generated method); above the limit Spark runs the stage's
-   * operators with their own compiled expressions instead. Silver alone: 1.5x the rows/s with either compiler
-   * (docs/benchmarks.md, round 17).
    */
   public static Map<String, String> defaults() {
-    return Map.of("spark.sql.shuffle.partitions", "1", "spark.sql.codegen.hugeMethodLimit", "8000");
+    return Map.of("spark.sql.shuffle.partitions", "1");
   }
 
   /** Registers the lake's catalog (and its S3 settings) on a running session. */

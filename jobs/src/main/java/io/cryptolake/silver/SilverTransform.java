@@ -20,6 +20,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.avro.functions;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
@@ -33,6 +34,9 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class SilverTransform {
   private static final List<String> SILVER_COLUMNS = Tables.silverColumnNames();
+  static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
+  /** HotSpot's limit: it does not compile a method of more bytes of bytecode (-XX:+DontCompileHugeMethods). */
+  static final int HOTSPOT_HUGE_METHOD = 8_000;
 
   private final ExchangeAdapter adapter;
   private final UserDefinedFunction decode;
@@ -51,6 +55,7 @@ public final class SilverTransform {
    * input columns named in {@code passThrough} unchanged.
    */
   public Dataset<Row> apply(Dataset<Row> input, String... passThrough) {
+    compileEveryMethod(input.sparkSession());
     Column raw = col("raw");
     Column tradeId = adapter.tradeId(raw);
     Column symbol = adapter.symbol(raw);
@@ -81,6 +86,20 @@ public final class SilverTransform {
         BatchClock.now().as("validation_timestamp")));
     Arrays.stream(passThrough).map(name -> col(name)).forEach(columns::add);
     return validator.validate(decoded.select(columns.toArray(Column[]::new)));
+  }
+
+  /**
+   * Whole-stage code generation only up to 8,000 bytes of bytecode per method, as Spark's documentation advises on
+   * HotSpot, in the session the rows belong to (a streaming query's batches have a session of their own): silver's
+   * stage generates a method of 13,596 bytes, which HotSpot never compiles, so it ran interpreted (35% of silver's
+   * executor samples); above the limit Spark runs the stage's operators with their own compiled code. Silver alone:
+   * 1.3-1.5x the rows/s with either JIT compiler. Not for every query: gold's aggregations were slower without
+   * their whole-stage code (docs/benchmarks.md, round 17). A value submitted with --conf is kept.
+   */
+  static void compileEveryMethod(SparkSession session) {
+    if (!session.sparkContext().getConf().contains(HUGE_METHOD_LIMIT)) {
+      session.conf().set(HUGE_METHOD_LIMIT, String.valueOf(HOTSPOT_HUGE_METHOD));
+    }
   }
 
   /** The silver table's columns (every exchange's silver table has the same), for the valid rows. */

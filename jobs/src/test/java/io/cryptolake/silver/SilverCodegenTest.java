@@ -20,7 +20,6 @@ import org.apache.spark.sql.catalyst.expressions.codegen.ByteCodeStats;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
-import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import scala.runtime.BoxedUnit;
@@ -28,16 +27,14 @@ import scala.runtime.BoxedUnit;
 /**
  * Silver's row work runs as compiled code: HotSpot never compiles a method over 8,000 bytes of bytecode, so a
  * whole-stage-generated method larger than that runs interpreted for as long as the job runs (35% of silver's
- * executor samples before; docs/benchmarks.md, round 17), unless Spark's {@code hugeMethodLimit} makes Spark run
- * that stage's operators separately.
+ * executor samples before; docs/benchmarks.md, round 17), unless Spark's {@code hugeMethodLimit} in silver's session
+ * makes Spark run that stage's operators separately.
  */
 class SilverCodegenTest {
-  private static final int HOTSPOT_HUGE_METHOD = 8_000;
-
   @Test
   void noGeneratedMethodOfSilversPlanIsTooLargeForHotSpotToCompile() {
-    SparkSession spark = TestLake.spark();
-    long limit = SQLConf.get().hugeMethodLimit();
+    // A session of its own, as a streaming query's batches have: silver sets what it needs on it.
+    SparkSession spark = TestLake.spark().newSession();
     StructType bronze = SparkSchemaUtil.convert(Tables.bronze(Exchange.BINANCE).schema())
         .add("bronze_ingestion_timestamp", "timestamp");
     // An RDD, not local rows: Spark would fold a plan over local rows into local rows at planning.
@@ -47,6 +44,7 @@ class SilverCodegenTest {
       SilverTransform transform = new SilverTransform(ExchangeAdapters.of(exchange), "http://127.0.0.1:1",
           Duration.ofSeconds(1), ValidationConfig.defaults());
       Dataset<Row> validated = transform.apply(batch);
+      long limit = spark.sessionState().conf().hugeMethodLimit();
       List<Integer> sizes = new ArrayList<>();
       for (SparkPlan plan : List.of(validated.queryExecution().executedPlan(),
           SilverTransform.silverRows(validated).queryExecution().executedPlan(),
@@ -56,8 +54,8 @@ class SilverCodegenTest {
           int size = stats.maxMethodCodeSize();
           sizes.add(size);
           // Spark runs the stage without whole-stage code generation when its largest method exceeds the limit.
-          assertTrue(size <= HOTSPOT_HUGE_METHOD || size > limit, exchange + ": a generated method of " + size
-              + " bytes, which HotSpot does not compile, runs as it is (spark.sql.codegen.hugeMethodLimit "
+          assertTrue(size <= SilverTransform.HOTSPOT_HUGE_METHOD || size > limit, exchange + ": a generated method of "
+              + size + " bytes, which HotSpot does not compile, runs as it is (spark.sql.codegen.hugeMethodLimit "
               + limit + ")\n" + plan);
         }
       }

@@ -49,7 +49,7 @@ public final class TradeValidator {
   /**
    * The value rules, in the order that decides a record's first reason. A text fits when its exact value is not
    * NULL: the checks of {@link Decimals#exact} run once per value, not again in every rule that needs them (a
-   * profile of silver found each text matched against the number pattern four times).
+   * profile of silver found the number pattern matched several times per text).
    */
   public List<Rule> rules() {
     Column priceNumeric = Decimals.isNumeric(col("price_text"));
@@ -75,7 +75,10 @@ public final class TradeValidator {
         new Rule(DlqReason.INVALID_ASSET_CLASS, col("asset_class").equalTo("crypto")));
   }
 
-  /** Adds {@code price}, {@code quantity}, {@code error_reasons}, {@code error_reason}, {@code error_type} and {@code is_valid}. */
+  /**
+   * Adds {@code price}, {@code quantity}, {@code error_reasons}, {@code error_reason}, {@code error_type} and
+   * {@code is_valid}.
+   */
   public Dataset<Row> validate(Dataset<Row> candidates) {
     List<Rule> rules = rules();
     // One single-element array per failed rule, concatenated: the same array as filtering out the passes, but
