@@ -91,10 +91,10 @@ public final class SilverTransform {
   /**
    * Whole-stage code generation only up to 8,000 bytes of bytecode per method, as Spark's documentation advises on
    * HotSpot, in the session the rows belong to (a streaming query's batches have a session of their own): silver's
-   * stage generates a method of 13,596 bytes, which HotSpot never compiles, so it ran interpreted (35% of silver's
-   * executor samples); above the limit Spark runs the stage's operators with their own compiled code. Silver alone:
-   * 1.3-1.5x the rows/s with either JIT compiler. Not for every query: gold's aggregations were slower without
-   * their whole-stage code (docs/benchmarks.md, round 17). A value submitted with --conf is kept.
+   * stage generates a method of 11,334-13,596 bytes, which HotSpot never compiles, so it ran interpreted (35% of
+   * silver's executor samples); above the limit Spark runs the stage's operators with their own compiled code.
+   * Silver alone: 1.3-1.5x the rows/s with either JIT compiler. Not for every query: the one application was slower
+   * with it on gold's aggregations too (docs/benchmarks.md, round 17). A value submitted with --conf is kept.
    */
   static void compileEveryMethod(SparkSession session) {
     if (!session.sparkContext().getConf().contains(HUGE_METHOD_LIMIT)) {
