@@ -11,6 +11,7 @@ import io.cryptolake.jobs.options.ValidationOptions;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.StreamConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class PipelineJob implements Callable<Integer> {
           + "default ${DEFAULT-VALUE}).")
   int silverMaxFiles;
 
+  @Option(names = "--silver-poll-interval", defaultValue = StreamOptions.SILVER_POLL,
+      description = "How often silver looks for bronze's new commits: a batch starts as soon as there is one, at "
+          + "the latest on --trigger-interval (env CRYPTOLAKE_SILVER_POLL_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration silverPoll;
+
   @Mixin GoldOptions gold;
 
   @Option(names = "--gold-max-files-per-trigger", defaultValue = StreamOptions.GOLD_MAX_FILES,
@@ -64,6 +70,7 @@ public final class PipelineJob implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.positive("--silver-max-files-per-trigger", silverMaxFiles);
+    Check.positive("--silver-poll-interval", silverPoll);
     List<Exchange> running = exchanges.stream().distinct().toList();
     // A topic for an exchange not run here would be ignored: most likely a mistyped --exchanges.
     Check.known("--topic", topics.keySet().stream().map(Exchange::id).toList(),
@@ -76,7 +83,8 @@ public final class PipelineJob implements Callable<Integer> {
           streamConfig), lakeConfig, kafka.server(), lake.servers()));
     }
     for (Exchange exchange : running) {
-      jobs.add(SilverJob.queries(SilverJob.config(exchange, validation, silverMaxFiles, streamConfig), lakeConfig,
+      jobs.add(SilverJob.queries(SilverJob.config(exchange, validation, silverMaxFiles,
+          streamConfig.withSourcePoll(silverPoll)), lakeConfig,
           validation.registry(), lake.servers()));
     }
     GoldConfig goldConfig = gold.toConfig("--gold-max-files-per-trigger", goldMaxFiles, streamConfig);

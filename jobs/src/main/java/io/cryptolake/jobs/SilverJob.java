@@ -11,6 +11,7 @@ import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.StreamConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +31,11 @@ public final class SilverJob implements Callable<Integer> {
       description = "Bronze data files per micro-batch at most (env CRYPTOLAKE_SILVER_MAX_FILES; default ${DEFAULT-VALUE}).")
   int maxFilesPerTrigger;
 
+  @Option(names = "--poll-interval", defaultValue = StreamOptions.SILVER_POLL,
+      description = "How often to look for bronze's new commits: a batch starts as soon as there is one, at the "
+          + "latest on --trigger-interval (env CRYPTOLAKE_SILVER_POLL_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration pollInterval;
+
   @Mixin ValidationOptions validation;
   @Mixin LakeOptions lake;
   @Mixin StreamOptions stream;
@@ -37,7 +43,9 @@ public final class SilverJob implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.positive("--max-files-per-trigger", maxFilesPerTrigger);
-    SilverConfig config = config(exchange, validation, maxFilesPerTrigger, stream.toConfig());
+    Check.positive("--poll-interval", pollInterval);
+    SilverConfig config = config(exchange, validation, maxFilesPerTrigger,
+        stream.toConfig().withSourcePoll(pollInterval));
     LakeConfig lakeConfig = lake.toConfig();
     return JobRunner.runStreaming(config.jobName(), config.stream(), lakeConfig,
         List.of(queries(config, lakeConfig, validation.registry(), lake.servers())));

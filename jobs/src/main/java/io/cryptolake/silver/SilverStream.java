@@ -67,14 +67,14 @@ public final class SilverStream {
     SilverTransform transform = new SilverTransform(ExchangeAdapters.of(config.exchange()), config.registryUrl(),
         config.registryMaxWait(), config.validation());
     Dataset<Row> bronze = IcebergStreams.appends(spark, lake, bronzeTable, config.maxFilesPerTrigger(),
-        config.stream().triggerInterval())
+        config.stream().sourcePollInterval())
         .withColumnRenamed("ingestion_timestamp", "bronze_ingestion_timestamp");
     BatchWriter writer = new BatchWriter(config.jobName(), lake, catalog, transform, config.exchange(), hook,
         statsListener);
     try {
       return bronze.writeStream()
           .queryName(config.jobName())
-          .trigger(config.stream().trigger())
+          .trigger(config.stream().sourceTrigger())
           .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
           .foreachBatch(writer)
           .start();

@@ -72,7 +72,7 @@ class PipelineJobTest {
         "--warehouse", lake.config().warehouse(), "--checkpoint-root", lake.dir().resolve("checkpoints").toString()};
     List<String> args = new ArrayList<>(List.of(lakeArgs));
     args.addAll(List.of("--bootstrap-servers", kafka, "--registry-url", registry, "--trigger-interval", "500ms",
-        "--gaps-every", "1h", "--bars-every", "1s"));
+        "--silver-poll-interval", "200ms", "--gaps-every", "1h", "--bars-every", "1s"));
     topics.forEach((exchange, topic) -> args.addAll(List.of("--topic", exchange.id() + "=" + topic)));
     double ownRowsIn = JobMetrics.value(LakeMetric.RECORDS_IN);
     // Idle reports after 1 s rather than 10: the wait for them below is shorter. Only for this test's queries:
@@ -99,6 +99,10 @@ class PipelineJobTest {
     // The bars run on --bars-every, the trades on --trigger-interval; gold publishes the trigger of the query
     // whose latest batch is furthest over its own.
     assertEquals(Trigger.ProcessingTime(500), triggerOf(GoldConfig.JOB_NAME));
+    // Silver looks for bronze's commits on its own interval; its batches are still measured on the trigger.
+    assertEquals(Trigger.ProcessingTime(200), triggerOf("silver-binance"));
+    assertEquals(Trigger.ProcessingTime(500), triggerOf("bronze-binance"));
+    assertEquals(500.0, JobMetrics.value("silver-binance", LakeMetric.TRIGGER_INTERVAL_MS));
     assertEquals(Trigger.ProcessingTime(1000), triggerOf(GoldConfig.OHLCV_QUERY));
     assertTrue(List.of(500.0, 1000.0).contains(JobMetrics.value("gold", LakeMetric.TRIGGER_INTERVAL_MS)));
     assertEquals(ownRowsIn, JobMetrics.value(LakeMetric.RECORDS_IN), "no job's rows counted as the JVM's own");

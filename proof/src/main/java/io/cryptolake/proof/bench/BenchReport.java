@@ -96,6 +96,10 @@ final class BenchReport {
       row(md, String.format("%,.0f/s: trade time to gold p50 / p95 / p99", rate), d -> at(d, rate)
           .map(r -> String.format("%.1f / %.1f / %.1f s", r.latency().p50(), r.latency().p95(), r.latency().p99()))
           .orElse("-"));
+      row(md, String.format("%,.0f/s: the same, the window's second half", rate), d -> at(d, rate)
+          .map(r -> String.format("%.1f / %.1f / %.1f s", r.secondHalf().p50(), r.secondHalf().p95(),
+              r.secondHalf().p99()))
+          .orElse("-"));
       row(md, String.format("%,.0f/s: cores used by the jobs' JVMs / the whole machine", rate), d -> at(d, rate)
           .map(r -> String.format("%.2f / %.2f", jobCores(r), r.cores().getOrDefault(ProcessCpu.MACHINE, 0.0)))
           .orElse("-"));
@@ -128,10 +132,11 @@ final class BenchReport {
             .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0)).toList())));
     for (PipelineBench.RateResult r : d.rates()) {
       md.append(String.format("%n**%,.0f trades/s asked, %,.0f/s sent**: %s; drained %s after the window; trade "
-          + "time to gold p50 / p95 / p99 %.1f / %.1f / %.1f s (%,d trades).%n%n", r.rate(), r.achievedRate(),
+          + "time to gold p50 / p95 / p99 %.1f / %.1f / %.1f s (%,d trades; the window's second half %.1f / %.1f / "
+          + "%.1f s).%n%n", r.rate(), r.achievedRate(),
           r.sustained() ? "kept up" : "not kept up", r.drain() == null ? "not within 20 min"
               : r.drain().toSeconds() + " s", r.latency().p50(), r.latency().p95(), r.latency().p99(),
-          r.latency().rows()));
+          r.latency().rows(), r.secondHalf().p50(), r.secondHalf().p95(), r.secondHalf().p99()));
       md.append("| job | rows behind its source: at the start, then after each minute | one trigger's worth "
           + "| kept up | batch ms p50 / p90 | empty batches |\n|---|---|---|---|---|---|\n");
       r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s | %,d | %s | %,.0f / %,.0f | %.0f |%n", job,

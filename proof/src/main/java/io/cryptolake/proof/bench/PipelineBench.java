@@ -44,7 +44,8 @@ final class PipelineBench {
    * process used; when the backlog had drained; trade time to gold for the window's trades.
    */
   record RateResult(double rate, double achievedRate, Duration window, Map<String, JobWindow> jobs,
-      Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency) {
+      Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency,
+      GoldLatency.Percentiles secondHalf) {
     /** Every job kept up, and what the window sent was all in gold within the drain timeout. */
     boolean sustained() {
       return drain != null && jobs.values().stream().allMatch(JobWindow::keptUp);
@@ -165,8 +166,10 @@ final class PipelineBench {
     } catch (IllegalStateException notDrained) {
       // reported as not drained
     }
+    // The second half alone: the steady state, without the catch-up that follows a cold start.
     return new RateResult(rate, achieved, window, perJob, cores, drain,
-        GoldLatency.fromTradeTime(spark, lake, from, to));
+        GoldLatency.fromTradeTime(spark, lake, from, to),
+        GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to));
   }
 
   /** Sends {@code trades} and keeps their manifest, so every job's first batch has work to do. */
