@@ -2,6 +2,7 @@ package io.cryptolake.proof.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,12 +153,29 @@ final class BenchReport {
           + Runtime.getRuntime().availableProcessors() + "):\n\n| process | cores |\n|---|---|\n");
       r.cores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
           .forEach(e -> md.append(String.format("| %s | %.2f |%n", e.getKey(), e.getValue())));
+      taskTime(md, r);
     }
     md.append("\nPeak JVM heap per application (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g): ");
     md.append(String.join(", ", d.memory().stream().map(m -> String.format("%s driver %d MiB, executor %d MiB",
         m.app(), m.driverPeakMib(), m.executorPeakMib())).toList()));
     md.append(String.format(".%n%nReconcile with the manifest of every trade sent to this deployment: %s%n",
         d.reconcile()));
+  }
+
+  /** Which query's tasks held each application's executors in the window. */
+  private static void taskTime(StringBuilder md, PipelineBench.RateResult r) {
+    if (r.taskTime().isEmpty()) {
+      return;
+    }
+    md.append(String.format("%nExecutor task time per query in the window (Spark's completed stages; seconds of "
+        + "task time, of it on CPU; per second of the window):%n%n| application | query | stages | task s | CPU s "
+        + "| task s per s |%n|---|---|---|---|---|---|%n"));
+    double windowSeconds = r.window().toMillis() / 1000.0;
+    r.taskTime().forEach((app, queries) -> queries.entrySet().stream()
+        .sorted(Map.Entry.comparingByValue(Comparator.comparingDouble(QueryTaskTime.Time::runSeconds).reversed()))
+        .forEach(e -> md.append(String.format("| %s | %s | %d | %.1f | %.1f | %.2f |%n", app, e.getKey(),
+            e.getValue().stages(), e.getValue().runSeconds(), e.getValue().cpuSeconds(),
+            e.getValue().runSeconds() / windowSeconds))));
   }
 
   /** Where each Spark stream's batches spent their time, so the next optimisation starts from numbers. */

@@ -45,7 +45,7 @@ final class PipelineBench {
    */
   record RateResult(double rate, double achievedRate, Duration window, Map<String, JobWindow> jobs,
       Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency,
-      GoldLatency.Percentiles secondHalf) {
+      GoldLatency.Percentiles secondHalf, Map<String, Map<String, QueryTaskTime.Time>> taskTime) {
     /** Every job kept up, and what the window sent was all in gold within the drain timeout. */
     boolean sustained() {
       return drain != null && jobs.values().stream().allMatch(JobWindow::keptUp);
@@ -108,6 +108,8 @@ final class PipelineBench {
     Map<String, Double> emptyAtStart = new HashMap<>();
     jobs.forEach(job -> emptyAtStart.put(job, cluster.metrics(job).getOrDefault("empty_batches", 0.0)));
     Map<String, Duration> cpuBefore = ProcessCpu.now(servers, cluster, apps);
+    QueryTaskTime taskTime = new QueryTaskTime(cluster, apps);
+    taskTime.sample();
     Instant from = Instant.now();
     CompletableFuture<Manifest> sent = CompletableFuture.supplyAsync(() -> new SyntheticProducer(produce).run());
     Map<String, List<Double>> batchMs = new HashMap<>();
@@ -136,6 +138,7 @@ final class PipelineBench {
       if (!Instant.now().isBefore(nextMinute) || sent.isDone()) {
         Backlog.Reading now = last;
         jobs.forEach(job -> eachMinute.get(job).add(now.behind().get(job)));
+        taskTime.sample();
         nextMinute = nextMinute.plus(Duration.ofMinutes(1));
       }
     }
@@ -169,7 +172,7 @@ final class PipelineBench {
     // The second half alone: the steady state, without the catch-up that follows a cold start.
     return new RateResult(rate, achieved, window, perJob, cores, drain,
         GoldLatency.fromTradeTime(spark, lake, from, to),
-        GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to));
+        GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to), taskTime.byApp());
   }
 
   /** Sends {@code trades} and keeps their manifest, so every job's first batch has work to do. */
