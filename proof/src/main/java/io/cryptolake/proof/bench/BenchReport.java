@@ -168,13 +168,13 @@ final class BenchReport {
       return;
     }
     md.append(String.format("%nExecutor task time per query in the window (Spark's completed stages; seconds of "
-        + "task time, of it on CPU; per second of the window):%n%n| application | query | stages | task s | CPU s "
-        + "| task s per s |%n|---|---|---|---|---|---|%n"));
+        + "task time, of it on CPU and in garbage collection; per second of the window):%n%n| application | query "
+        + "| stages | task s | CPU s | GC s | task s per s |%n|---|---|---|---|---|---|---|%n"));
     double windowSeconds = r.window().toMillis() / 1000.0;
     r.taskTime().forEach((app, queries) -> queries.entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.comparingDouble(QueryTaskTime.Time::runSeconds).reversed()))
-        .forEach(e -> md.append(String.format("| %s | %s | %d | %.1f | %.1f | %.2f |%n", app, e.getKey(),
-            e.getValue().stages(), e.getValue().runSeconds(), e.getValue().cpuSeconds(),
+        .forEach(e -> md.append(String.format("| %s | %s | %d | %.1f | %.1f | %.1f | %.2f |%n", app, e.getKey(),
+            e.getValue().stages(), e.getValue().runSeconds(), e.getValue().cpuSeconds(), e.getValue().gcSeconds(),
             e.getValue().runSeconds() / windowSeconds))));
   }
 

@@ -24,10 +24,15 @@ final class QueryTaskTime {
   static final String NO_QUERY = "background (gap check)";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Seconds of task time and of CPU, and stages, of one query in the window. */
-  record Time(double runSeconds, double cpuSeconds, int stages) {
+  /**
+   * Seconds of task time, of it on CPU and in garbage collection, and stages, of one query in the window. A pause
+   * counts once for every task it stopped, so GC seconds say how much task time collections cost, not how long
+   * the JVM paused.
+   */
+  record Time(double runSeconds, double cpuSeconds, double gcSeconds, int stages) {
     Time plus(Time other) {
-      return new Time(runSeconds + other.runSeconds, cpuSeconds + other.cpuSeconds, stages + other.stages);
+      return new Time(runSeconds + other.runSeconds, cpuSeconds + other.cpuSeconds, gcSeconds + other.gcSeconds,
+          stages + other.stages);
     }
   }
 
@@ -56,7 +61,7 @@ final class QueryTaskTime {
           continue;
         }
         Time time = new Time(stage.path("executorRunTime").asLong() / 1000.0,
-            stage.path("executorCpuTime").asLong() / 1e9, 1);
+            stage.path("executorCpuTime").asLong() / 1e9, stage.path("jvmGcTime").asLong() / 1000.0, 1);
         byApp.computeIfAbsent(app, a -> new LinkedHashMap<>()).merge(query(stage), time, Time::plus);
       }
     }
