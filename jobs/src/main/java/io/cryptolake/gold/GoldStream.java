@@ -58,8 +58,8 @@ public final class GoldStream {
   private GoldStream() {}
 
   /**
-   * What the job writes, for {@link EmptyCheckpoint}: gold, then the bars (a pure function of gold, rebuilt
-   * by the bars query from gold's new rows). The gaps tables keep their history.
+   * What the job writes, for {@link EmptyCheckpoint}: gold, then the bars (made from gold's rows, rebuilt by
+   * the bars query as gold is rebuilt). The gaps tables keep their history.
    */
   public static List<EmptyCheckpoint.Output> outputs(LakeConfig lake) {
     return List.of(EmptyCheckpoint.Output.whole(lake.qualified(Tables.GOLD)),

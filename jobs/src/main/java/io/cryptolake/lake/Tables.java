@@ -178,11 +178,19 @@ public final class Tables {
         optional(9, "volume", Types.DecimalType.of(38, 18), "sum of quantities; NULL if it overflows"),
         optional(10, "quote_volume", Types.DecimalType.of(38, 18), "sum of price x quantity, to 6 decimals; NULL if it overflows"),
         optional(11, "trade_count", Types.LongType.get()),
-        optional(12, "vwap", Types.DecimalType.of(38, 18), "quote_volume / volume, in double precision"));
-    // Every batch of the gold job updates the bars of the minutes it touched.
+        optional(12, "vwap", Types.DecimalType.of(38, 18), "quote_volume / volume, in double precision"),
+        // What it takes to add later trades to a bar without reading its minute's trades again.
+        optional(13, "open_time", Types.TimestampType.withZone(), "trade time of the open"),
+        optional(14, "open_sequence", Types.LongType.get(), "source_sequence of the open"),
+        optional(15, "close_time", Types.TimestampType.withZone(), "trade time of the close"),
+        optional(16, "close_sequence", Types.LongType.get(), "source_sequence of the close"),
+        optional(17, "price_quantity_sum", Types.DoubleType.get(), "the VWAP's numerator: sum of price x quantity"),
+        optional(18, "quantity_sum", Types.DoubleType.get(), "the VWAP's denominator: sum of quantities"));
+    // Every batch of the gold job updates the bars of the minutes it touched, adding its trades to them: two
+    // merges at once must not both add theirs (serializable makes the second fail, and its batch runs again).
     return new TableDef(OHLCV_1M, schema, s -> PartitionSpec.builderFor(s).day("minute", "bar_date").build(),
         s -> SortOrder.builderFor(s).asc("exchange").asc("symbol").asc("minute").build(),
-        updatedInPlace(properties("gold", null, null)));
+        serializable(updatedInPlace(properties("gold", null, null))));
   }
 
   /** Missing trade-id ranges per (exchange, symbol); one row per gap, however often it is looked for. */
@@ -257,9 +265,10 @@ public final class Tables {
   }
 
   /**
-   * For tables only gap checks write (gold's own and the `gaps` command, in two JVMs): at snapshot isolation
-   * two checks at once both inserted the same new gap; serializable makes the second one's commit fail, and the
-   * check runs again ({@code SequenceGaps.detect}).
+   * For tables whose writers add to what they read: the gap checks (gold's own and the `gaps` command, in two
+   * JVMs: at snapshot isolation two checks at once both inserted the same new gap) and the bars (two copies of
+   * gold would both add a batch's trades). Serializable makes the second commit fail, and its work runs again
+   * ({@code SequenceGaps.detect}, the bars query's next attempt).
    */
   static Map<String, String> serializable(Map<String, String> props) {
     for (String operation : List.of("merge", "update", "delete")) {

@@ -27,9 +27,9 @@ public final class GoldOptions {
   boolean ohlcv;
 
   @Option(names = "--bars-every", defaultValue = "${env:CRYPTOLAKE_GOLD_BARS_EVERY:-" + DEFAULT_BARS_EVERY + "}",
-      description = "How often the 1-minute bars are brought up to date with gold's new trades: each run computes "
-          + "every minute they touch again from all of gold's trades of that minute, so a longer interval does that "
-          + "fewer times per minute (env CRYPTOLAKE_GOLD_BARS_EVERY; default ${DEFAULT-VALUE}).")
+      description = "How often the 1-minute bars are brought up to date with gold's new trades: each run adds "
+          + "them to the bars they fall in, with one MERGE, so a longer interval means fewer, larger MERGEs "
+          + "(env CRYPTOLAKE_GOLD_BARS_EVERY; default ${DEFAULT-VALUE}).")
   Duration barsEvery;
 
   @Option(names = "--gaps-every", defaultValue = "${env:CRYPTOLAKE_GOLD_GAPS_EVERY:-5m}",
