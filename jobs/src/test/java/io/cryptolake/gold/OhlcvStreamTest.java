@@ -118,11 +118,9 @@ class OhlcvStreamTest {
   @Test
   void aBatchRunAgainAfterItsCommitAddsNothing() throws Exception {
     Lake lake = TestLake.lake("bars_again", Storage.LOCAL);
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "100", "1")));
-    runBars(lake);
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2"),
-        GoldRows.trade("BINANCE", "BTCUSDT", 3, T0.plusSeconds(62), "102", "3")));
-    runBars(lake);
+    barsAcross(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "100", "1")), () -> {},
+        List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2"),
+            GoldRows.trade("BINANCE", "BTCUSDT", 3, T0.plusSeconds(62), "102", "3")));
     Path commits = checkpoint(lake).resolve("commits");
     long last;
     try (Stream<Path> files = Files.list(commits)) {
@@ -140,13 +138,10 @@ class OhlcvStreamTest {
   @Test
   void aLostCheckpointRebuildsTheBars() throws Exception {
     Lake lake = TestLake.lake("bars_lost", Storage.LOCAL);
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "100", "1"),
-        GoldRows.trade("KRAKEN", "BTCUSD", 9, T0.plusSeconds(3), "99", "0.5")));
-    runBars(lake);
-    FileUtils.deleteDirectory(checkpoint(lake).toFile());
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2")));
-    runBars(lake);
-    List<Row> bars = assertBarsEqualGold(lake, 2);
+    List<Row> bars = barsAcross(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "100", "1"),
+            GoldRows.trade("KRAKEN", "BTCUSD", 9, T0.plusSeconds(3), "99", "0.5")),
+        () -> FileUtils.deleteDirectory(checkpoint(lake).toFile()),
+        List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2")));
     assertEquals(2L, (Long) bars.get(0).getAs("trade_count"));
   }
 
@@ -157,19 +152,31 @@ class OhlcvStreamTest {
   @Test
   void aBarWithoutTheMergeColumnsIsComputedFromGold() throws Exception {
     Lake lake = TestLake.lake("bars_legacy", Storage.LOCAL);
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2"),
-        GoldRows.trade("BINANCE", "BTCUSDT", 5, T0.plusSeconds(65), "103", "1")));
-    runBars(lake);
-    TestLake.spark().sql("UPDATE " + lake.config().qualified(Tables.OHLCV_1M) + " SET open_time = NULL, "
-        + "open_sequence = NULL, close_time = NULL, close_sequence = NULL, price_quantity_sum = NULL, "
-        + "quantity_sum = NULL WHERE minute = TIMESTAMP '" + T0 + "'");
-    // An earlier trade (the minute's new open) into the old bar, and one into the bar that has the columns.
-    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "99", "1"),
-        GoldRows.trade("BINANCE", "BTCUSDT", 6, T0.plusSeconds(66), "104", "1")));
-    runBars(lake);
-    List<Row> bars = assertBarsEqualGold(lake, 2);
+    List<Row> bars = barsAcross(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 2, T0.plusSeconds(2), "101", "2"),
+            GoldRows.trade("BINANCE", "BTCUSDT", 5, T0.plusSeconds(65), "103", "1")),
+        () -> TestLake.spark().sql("UPDATE " + lake.config().qualified(Tables.OHLCV_1M) + " SET open_time = NULL, "
+            + "open_sequence = NULL, close_time = NULL, close_sequence = NULL, price_quantity_sum = NULL, "
+            + "quantity_sum = NULL WHERE minute = TIMESTAMP '" + T0 + "'"),
+        // An earlier trade (the minute's new open) into the old bar, and one into the bar that has the columns.
+        List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(1), "99", "1"),
+            GoldRows.trade("BINANCE", "BTCUSDT", 6, T0.plusSeconds(66), "104", "1")));
     assertEquals(0, new BigDecimal("99").compareTo(bars.get(0).getAs("open")));
     assertEquals(2L, (Long) bars.get(1).getAs("trade_count"));
+  }
+
+  /** Gold's first rows, the bars query, {@code meanwhile}, more rows, the bars query: the two bars then. */
+  private static List<Row> barsAcross(Lake lake, List<Row> first, Meanwhile meanwhile, List<Row> second)
+      throws Exception {
+    GoldRows.append(lake, first);
+    runBars(lake);
+    meanwhile.run();
+    GoldRows.append(lake, second);
+    runBars(lake);
+    return assertBarsEqualGold(lake, 2);
+  }
+
+  private interface Meanwhile {
+    void run() throws Exception;
   }
 
   private static Path checkpoint(Lake lake) {
