@@ -6,11 +6,12 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.AppendedRows;
@@ -18,12 +19,14 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSql;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.streaming.MaterializedBatch;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.spark.sql.Column;
@@ -60,6 +63,8 @@ public final class SequenceGaps {
   private static final int CONFLICT_ATTEMPTS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(SequenceGaps.class);
   private static final Column DECIMAL_ID = col("source_sequence").cast(DataTypes.createDecimalType(20, 0));
+  /** How many ids lie between a row and the one before it, in decimal: ids may be anywhere in the long range. */
+  private static final Column STEP = col("decimal_id").minus(col("previous_id")).minus(lit(1));
 
   private SequenceGaps() {}
 
@@ -122,15 +127,20 @@ public final class SequenceGaps {
     String gapsName = lake.qualified(Tables.SEQUENCE_GAPS);
     Long goldSnapshot = gold.currentSnapshot() == null ? null : gold.currentSnapshot().snapshotId();
 
-    Appended appended = appended(spark, lake, gapsTable, gold);
-    Dataset<Row> anchors = spark.table(lake.qualified(Tables.SEQUENCE_PROGRESS)).select(col("exchange"),
-        col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
-    Dataset<Row> candidates = candidates(spark, lake, appended, anchors, from, to, appendedOnly);
-    // Only the appended rows and gold's trades around the late ones: every id between two neighbours here is
-    // missing from gold, so a new gap's size is its count (the ids grow with trade time, as the counting assumes).
-    boolean exactSteps = appendedOnly && appended.known();
-    Dataset<Row> found = gaps(candidates.unionByName(anchors)).cache();
+    // Read once: the appended rows are looked at three times (the candidates, the late ones' spans, the rows
+    // that may fall into recorded gaps), each a read of gold's new files otherwise.
+    MaterializedBatch appended = appendedSincePreviousCheck(spark, lake, gapsTable, gold)
+        .map(MaterializedBatch::of).orElse(null);
+    MaterializedBatch steps = null;
+    Dataset<Row> found = null;
     try {
+      Dataset<Row> appendedRows = appended == null ? null : appended.rows();
+      Dataset<Row> anchors = spark.table(lake.qualified(Tables.SEQUENCE_PROGRESS)).select(col("exchange"),
+          col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
+      Dataset<Row> candidates = candidates(spark, lake, appendedRows, anchors, from, to, appendedOnly);
+      // One pass over the candidates gives both the gaps and each symbol's highest id (the progress).
+      steps = MaterializedBatch.of(steps(candidates.unionByName(anchors)));
+      found = gaps(steps.rows()).cache();
       List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
       Dataset<Row> recorded = spark.table(gapsName);
       Dataset<Row> fresh = foundRows.isEmpty() ? found.limit(0) : found.as("f")
@@ -140,7 +150,8 @@ public final class SequenceGaps {
           .and(col("f.gap_end").geq(col("r.gap_start"))), "left_anti");
       // Only a row below its symbol's highest id seen before can fall into a recorded gap: the others are
       // matched against no open gap, which would otherwise cost every appended row a look at every open gap.
-      Dataset<Row> belowAnchors = appended.orAllOfGold(spark, lake).as("n").join(anchors.as("p"),
+      Dataset<Row> belowAnchors = (appendedRows != null ? appendedRows : spark.table(lake.qualified(Tables.GOLD)))
+          .as("n").join(anchors.as("p"),
               col("n.exchange").equalTo(col("p.exchange")).and(col("n.symbol").equalTo(col("p.symbol")))
                   .and(col("n.source_sequence").lt(col("p.source_sequence"))), "left_semi");
       Dataset<Row> reopened = recorded.where(col("filled_at").isNull()).as("r")
@@ -148,8 +159,9 @@ public final class SequenceGaps {
               .and(col("r.symbol").equalTo(col("n.symbol")))
               .and(col("n.source_sequence").between(col("r.gap_start"), col("r.gap_end"))), "left_semi")
           .select(java.util.Arrays.stream(fresh.columns()).map(c -> col("r." + c)).toArray(Column[]::new));
-      List<Row> toCount = (exactSteps ? reopened : fresh.unionByName(reopened)).collectAsList();
-      List<Row> asFound = exactSteps ? fresh.collectAsList() : List.of();
+      Column exact = exactlyMissing(appendedOnly && appendedRows != null, from, to);
+      List<Row> asFound = fresh.where(exact).collectAsList();
+      List<Row> toCount = fresh.where(not(exact)).unionByName(reopened).collectAsList();
       long before = openGaps(spark, gapsName);
       long rowsBefore = spark.table(gapsName).count();
       if (!toCount.isEmpty() || !asFound.isEmpty()) {
@@ -165,32 +177,64 @@ public final class SequenceGaps {
       }
       long added = spark.table(gapsName).count() - rowsBefore;
       long filled = Math.max(0, before + added - openGaps(spark, gapsName));
-      updateProgress(spark, lake, candidates);
+      updateProgress(spark, lake, steps.rows());
       if (goldSnapshot != null) {
         gapsTable.refresh();
         gapsTable.updateProperties().set(GOLD_SNAPSHOT, String.valueOf(goldSnapshot)).commit();
       }
       return new Result(foundRows, added, filled);
     } finally {
-      found.unpersist();
+      if (found != null) {
+        found.unpersist();
+      }
+      for (MaterializedBatch batch : new MaterializedBatch[] {steps, appended}) {
+        if (batch != null) {
+          batch.close();
+        }
+      }
     }
   }
 
-  /** The gaps between consecutive trade ids of each (exchange, symbol), with their severity. */
-  static Dataset<Row> gaps(Dataset<Row> trades) {
+  /**
+   * Which new gaps' sizes are their missing counts, without reading gold again: all of them when the candidates
+   * were the appended rows with gold's trades around the late ones; in a window of trade time, those whose
+   * neighbours both lie in the window, since every gold trade of the window is a candidate and a missing id's
+   * trade time lies between its neighbours'. A gap from a symbol's highest id seen before (its anchor) to a row
+   * of the window may have ids in gold before the window: counted.
+   */
+  private static Column exactlyMissing(boolean exactSteps, Instant from, Instant to) {
+    Column exact = lit(true);
+    if (!exactSteps && from != null) {
+      exact = exact.and(col("before_timestamp").geq(lit(Timestamp.from(from))));
+    }
+    if (!exactSteps && to != null) {
+      exact = exact.and(col("after_timestamp").lt(lit(Timestamp.from(to))));
+    }
+    return exact;
+  }
+
+  /**
+   * Each trade with the id and trade time of the trade before it (by id) in its (exchange, symbol), keeping the
+   * rows that follow a step of more than one (a gap) and each symbol's last row (its highest id).
+   */
+  static Dataset<Row> steps(Dataset<Row> trades) {
     var bySymbol = Window.partitionBy("exchange", "symbol").orderBy("source_sequence");
-    // In decimal: ids may be anywhere in the long range, and a difference of two longs may not be one.
-    Column size = col("decimal_id").minus(col("previous_id")).minus(lit(1));
-    Column sizeAsLong = least(size, lit(Long.MAX_VALUE)).cast(DataTypes.LongType);
     return trades.select(col("exchange"), col("symbol"), DECIMAL_ID.as("decimal_id"), col("timestamp"),
             lag(DECIMAL_ID, 1).over(bySymbol).as("previous_id"),
-            lag(col("timestamp"), 1).over(bySymbol).as("previous_time"))
-        .where(col("previous_id").isNotNull().and(size.gt(0)))
+            lag(col("timestamp"), 1).over(bySymbol).as("previous_time"),
+            lead(col("source_sequence"), 1).over(bySymbol).isNull().as("last"))
+        .where(col("last").or(col("previous_id").isNotNull().and(STEP.gt(0))));
+  }
+
+  /** The gaps between consecutive trade ids of each (exchange, symbol) in {@link #steps}, with their severity. */
+  static Dataset<Row> gaps(Dataset<Row> steps) {
+    Column sizeAsLong = least(STEP, lit(Long.MAX_VALUE)).cast(DataTypes.LongType);
+    return steps.where(col("previous_id").isNotNull().and(STEP.gt(0)))
         .select(col("exchange"), col("symbol"),
             col("previous_id").plus(lit(1)).cast(DataTypes.LongType).as("gap_start"),
             col("decimal_id").minus(lit(1)).cast(DataTypes.LongType).as("gap_end"),
             sizeAsLong.as("gap_size"),
-            severity(size).as("severity"),
+            severity(STEP).as("severity"),
             col("previous_time").as("before_timestamp"),
             col("timestamp").as("after_timestamp"),
             current_timestamp().as("detected_at"),
@@ -256,20 +300,24 @@ public final class SequenceGaps {
    * of them that arrived after a higher id (so their neighbours are gold's, not the anchor), and the window of
    * trade time unless only the appended rows are asked for and known.
    */
-  private static Dataset<Row> candidates(SparkSession spark, LakeConfig lake, Appended appended,
+  private static Dataset<Row> candidates(SparkSession spark, LakeConfig lake, Dataset<Row> appendedRows,
       Dataset<Row> anchors, Instant from, Instant to, boolean appendedOnly) {
-    boolean window = !appendedOnly || !appended.known();
+    boolean window = !appendedOnly || appendedRows == null;
     boolean wholeGold = window && from == null && to == null;
     List<Dataset<Row>> parts = new ArrayList<>();
     if (window) {
       parts.add(LakeSql.within(spark.table(lake.qualified(Tables.GOLD)), "timestamp", from, to));
     }
-    if (appended.known() && !wholeGold) {
-      parts.add(appended.rows());
-      parts.add(aroundLateRows(spark, lake, appended.rows(), anchors));
+    if (appendedRows != null && !wholeGold) {
+      parts.add(appendedRows);
+      parts.add(aroundLateRows(spark, lake, appendedRows, anchors));
     }
-    return parts.stream().map(rows -> rows.select("exchange", "symbol", "source_sequence", "timestamp"))
-        .reduce(Dataset::unionByName).orElseThrow()
+    return parts.stream().map(SequenceGaps::tradeIds).reduce(Dataset::unionByName).orElseThrow();
+  }
+
+  /** The columns a check looks at, of the trades that have an id. */
+  private static Dataset<Row> tradeIds(Dataset<Row> trades) {
+    return trades.select("exchange", "symbol", "source_sequence", "timestamp")
         .where(col("source_sequence").isNotNull());
   }
 
@@ -298,28 +346,19 @@ public final class SequenceGaps {
     return spark.table(lake.qualified(Tables.GOLD)).where(filter);
   }
 
-  /** Gold's rows appended since the previous run; {@code known} is false when that run is unknown or expired. */
-  private record Appended(Dataset<Row> rows, boolean known) {
-    /** The appended rows, or all of gold when they are not known. */
-    Dataset<Row> orAllOfGold(SparkSession spark, LakeConfig lake) {
-      return known ? rows : spark.table(lake.qualified(Tables.GOLD));
-    }
-  }
-
-  private static Appended appended(SparkSession spark, LakeConfig lake, Table gapsTable, Table gold) {
+  /** The ids of gold's rows appended since the previous run; none when that run is unknown or expired. */
+  private static Optional<Dataset<Row>> appendedSincePreviousCheck(SparkSession spark, LakeConfig lake,
+      Table gapsTable, Table gold) {
     String previous = gapsTable.properties().get(GOLD_SNAPSHOT);
     return AppendedRows.since(spark, lake, Tables.GOLD, gold, previous == null ? null : Long.parseLong(previous))
-        .map(rows -> new Appended(rows, true))
-        .orElseGet(() -> new Appended(spark.table(lake.qualified(Tables.GOLD)), false));
+        .map(SequenceGaps::tradeIds);
   }
 
-  /** Each symbol's highest trade id among the candidates, if higher than what the table has. */
-  private static void updateProgress(SparkSession spark, LakeConfig lake, Dataset<Row> candidates) {
-    Dataset<Row> latest = candidates.groupBy("exchange", "symbol")
-        .agg(max_by(col("timestamp"), col("source_sequence")).as("last_timestamp"),
-            max("source_sequence").as("last_trade_id"))
-        .select(col("exchange"), col("symbol"), col("last_trade_id"), col("last_timestamp"),
-            current_timestamp().as("updated_at"));
+  /** Each symbol's highest trade id among the steps (its last row), if higher than what the table has. */
+  private static void updateProgress(SparkSession spark, LakeConfig lake, Dataset<Row> steps) {
+    Dataset<Row> latest = steps.where(col("last"))
+        .select(col("exchange"), col("symbol"), col("decimal_id").cast(DataTypes.LongType).as("last_trade_id"),
+            col("timestamp").as("last_timestamp"), current_timestamp().as("updated_at"));
     LakeSql.withView(latest, "sequence_progress", view -> "MERGE INTO "
         + lake.qualified(Tables.SEQUENCE_PROGRESS) + " t USING " + view + " s "
         + "ON t.exchange = s.exchange AND t.symbol = s.symbol "

@@ -53,6 +53,8 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
 
   private final LakeConfig lake;
   private final LakeCatalog catalog;
+  /** Each symbol's latest bar minute ("exchange|symbol"), for the corrections count; read at the first batch. */
+  private Map<String, Timestamp> latestBars;
 
   BarWriter(LakeConfig lake, LakeCatalog catalog) {
     this.lake = lake;
@@ -81,6 +83,7 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
               updated(spark, current.rows(), partials.rows(), keyColumns.schema()))) {
         long overflows = bars.rows().where(OhlcvStream.overflowed()).count();
         merge(bars.rows(), touched, writer, batchId);
+        merged(touched);
         JobMetrics.add(LakeMetric.BAR_CORRECTIONS, corrections);
         JobMetrics.add(LakeMetric.BAR_OVERFLOWS, overflows);
         LOG.info("bars batch {}: {} bars brought up to date, {} corrections of closed minutes, {} with an overflow",
@@ -132,17 +135,32 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
         }, RuntimeException.class);
   }
 
-  /** Touched minutes before the symbol's latest bar: the bar of a minute that had closed is being corrected. */
+  /**
+   * Touched minutes before the symbol's latest bar: the bar of a minute that had closed is being corrected. The
+   * latest bar of each symbol is read from the table once, at the first batch with rows, and kept up to date from
+   * the bars this writer merges (the only writer of the table; a rebuild happens before the query starts), so a
+   * batch does not scan the bars' latest minutes for a metric.
+   */
   private long corrections(SparkSession spark, TouchedMinutes touched) {
-    Map<String, Timestamp> latest = new HashMap<>();
-    spark.table(lake.qualified(Tables.OHLCV_1M))
-        .where(col("minute").geq(Timestamp.from(touched.earliest())))
-        .groupBy("exchange", "symbol").agg(max("minute"))
-        .collectAsList()
-        .forEach(r -> latest.put(r.getString(0) + "|" + r.getString(1), r.getTimestamp(2)));
+    if (latestBars == null) {
+      latestBars = new HashMap<>();
+      spark.table(lake.qualified(Tables.OHLCV_1M)).groupBy("exchange", "symbol").agg(max("minute"))
+          .collectAsList()
+          .forEach(r -> latestBars.put(symbolKey(r.getString(0), r.getString(1)), r.getTimestamp(2)));
+    }
     return touched.keys().stream().filter(k -> {
-      Timestamp symbolLatest = latest.get(k.getAs("exchange") + "|" + k.getAs("symbol"));
+      Timestamp symbolLatest = latestBars.get(symbolKey(k.getAs("exchange"), k.getAs("symbol")));
       return symbolLatest != null && ((Timestamp) k.getAs("minute")).before(symbolLatest);
     }).count();
+  }
+
+  /** After a batch's MERGE committed: its minutes may be the symbols' latest bars now. */
+  private void merged(TouchedMinutes touched) {
+    touched.keys().forEach(k -> latestBars.merge(symbolKey(k.getAs("exchange"), k.getAs("symbol")),
+        k.getAs("minute"), (a, b) -> a.after(b) ? a : b));
+  }
+
+  private static String symbolKey(String exchange, String symbol) {
+    return exchange + "|" + symbol;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.gaps.SequenceGaps;
+import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.testing.TestLake;
 import io.cryptolake.testing.TestLake.Storage;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.iceberg.Table;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Gold's own gap check reads only the trades gold gained since its previous check. Generated histories: each
  * symbol's ids 1..N arrive in chunks, with ids never sent (gaps) and ids held back to a later chunk (late trades
- * filling a gap, partly or wholly); a check after every chunk. At the end the gap table must say exactly what gold
- * is missing: every missing id inside exactly one open gap whose missing_ids counts them, no gap overlapping
+ * filling a gap, partly or wholly); a check after every chunk. After each check the gap table must say exactly what
+ * gold is missing: every missing id inside exactly one open gap whose missing_ids counts them, no gap overlapping
  * another, and every gap with nothing missing closed.
  */
 class AppendedGapChecksTest {
@@ -35,15 +37,43 @@ class AppendedGapChecksTest {
   @ParameterizedTest
   @ValueSource(longs = {1})
   void appendedOnlyChecksRecordExactlyWhatGoldIsMissing(long seed) throws Exception {
-    TestLake.Lake lake = TestLake.lake("gaps_appended_" + seed, Storage.LOCAL);
+    checkAfterEveryChunk(TestLake.lake("gaps_appended_" + seed, Storage.LOCAL), seed,
+        (lake, chunk) -> SequenceGaps.detectAppended(TestLake.spark(), lake.config(), T0.minusSeconds(3_600)));
+  }
+
+  /**
+   * Checks that cannot know what gold gained (its earlier snapshots expired before each one), over a window of
+   * trade time from the chunk's first natural id: the late trades of a chunk lie before the window, some of them
+   * above the symbol's highest id seen before, so the gap from that id to the window's first trade is not all
+   * missing and must be counted in gold.
+   */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2})
+  void windowChecksAfterExpiredSnapshotsRecordExactlyWhatGoldIsMissing(long seed) throws Exception {
+    checkAfterEveryChunk(TestLake.lake("gaps_window_" + seed, Storage.LOCAL), seed, (lake, chunk) -> {
+      Table gold = new LakeCatalog(TestLake.spark(), lake.config()).ensure(Tables.gold());
+      gold.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+      SequenceGaps.detect(TestLake.spark(), lake.config(), time((long) chunk * IDS / CHUNKS + 1), null);
+    });
+  }
+
+  private interface Check {
+    void after(TestLake.Lake lake, int chunk) throws Exception;
+  }
+
+  private static Instant time(long id) {
+    return T0.plusMillis(id * 10);
+  }
+
+  private static void checkAfterEveryChunk(TestLake.Lake lake, long seed, Check check) throws Exception {
     Random random = new Random(seed);
-    Map<String, TreeSet<Long>> present = new TreeMap<>();
     List<List<Row>> chunks = new ArrayList<>();
+    List<Map<String, List<Long>>> idsOfChunks = new ArrayList<>();
     for (int c = 0; c < CHUNKS; c++) {
       chunks.add(new ArrayList<>());
+      idsOfChunks.add(new TreeMap<>());
     }
     for (String symbol : SYMBOLS) {
-      present.put(symbol, new TreeSet<>());
       for (long id = 1; id <= IDS; id++) {
         int natural = (int) ((id - 1) * CHUNKS / IDS);
         double fate = random.nextDouble();
@@ -52,15 +82,22 @@ class AppendedGapChecksTest {
         }
         // Held back: arrives one or more chunks late (the first id never is, so no trade precedes a symbol's first).
         int chunk = id > 1 && fate < 0.20 ? Math.min(CHUNKS - 1, natural + 1 + random.nextInt(2)) : natural;
-        chunks.get(chunk).add(GoldRows.trade("BINANCE", symbol, id, T0.plusMillis(id * 10), "1", "1"));
-        present.get(symbol).add(id);
+        chunks.get(chunk).add(GoldRows.trade("BINANCE", symbol, id, time(id), "1", "1"));
+        idsOfChunks.get(chunk).computeIfAbsent(symbol, s -> new ArrayList<>()).add(id);
       }
     }
-    for (List<Row> chunk : chunks) {
-      GoldRows.append(lake, chunk);
-      SequenceGaps.detectAppended(TestLake.spark(), lake.config(), T0.minusSeconds(3_600));
+    Map<String, TreeSet<Long>> present = new TreeMap<>();
+    for (int c = 0; c < CHUNKS; c++) {
+      GoldRows.append(lake, chunks.get(c));
+      idsOfChunks.get(c).forEach((symbol, ids) -> present.computeIfAbsent(symbol, s -> new TreeSet<>()).addAll(ids));
+      check.after(lake, c);
+      assertRecordsWhatGoldIsMissing(lake, present, "after chunk " + c);
     }
+  }
 
+  /** After a check, the gap table says exactly what gold is missing below each symbol's highest id. */
+  private static void assertRecordsWhatGoldIsMissing(TestLake.Lake lake, Map<String, TreeSet<Long>> present,
+      String when) {
     List<Row> recorded = TestLake.spark().table(lake.config().qualified(Tables.SEQUENCE_GAPS))
         .orderBy("symbol", "gap_start").collectAsList();
     for (String symbol : SYMBOLS) {
@@ -71,7 +108,8 @@ class AppendedGapChecksTest {
       for (Row gap : gaps) {
         long start = gap.getAs("gap_start");
         long end = gap.getAs("gap_end");
-        assertTrue(start > previousEnd, symbol + ": gaps do not overlap, " + start + " after " + previousEnd);
+        String which = when + ", " + symbol + " " + start + ".." + end;
+        assertTrue(start > previousEnd, which + ": gaps do not overlap, " + start + " after " + previousEnd);
         previousEnd = end;
         long missing = 0;
         for (long id = start; id <= end; id++) {
@@ -80,8 +118,8 @@ class AppendedGapChecksTest {
             covered.add(id);
           }
         }
-        assertEquals(missing, (Long) gap.getAs("missing_ids"), symbol + " " + start + ".." + end + " missing");
-        assertEquals(missing == 0, gap.getAs("filled_at") != null, symbol + " " + start + ".." + end + " closed");
+        assertEquals(missing, (Long) gap.getAs("missing_ids"), which + " missing");
+        assertEquals(missing == 0, gap.getAs("filled_at") != null, which + " closed");
       }
       TreeSet<Long> missing = new TreeSet<>();
       for (long id = ids.first(); id <= ids.last(); id++) {
@@ -89,7 +127,7 @@ class AppendedGapChecksTest {
           missing.add(id);
         }
       }
-      assertEquals(missing, covered, symbol + ": every missing id is in a recorded gap");
+      assertEquals(missing, covered, when + ", " + symbol + ": every missing id is in a recorded gap");
     }
   }
 

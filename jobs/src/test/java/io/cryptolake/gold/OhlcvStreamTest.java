@@ -41,7 +41,9 @@ class OhlcvStreamTest {
         // ETHUSDT trades once and then goes quiet: its bar must not wait for anything.
         GoldRows.trade("BINANCE", "ETHUSDT", 7, T0.plusSeconds(30), "3400.5", "0.25")));
     double correctionsBefore = JobMetrics.value(LakeMetric.BAR_CORRECTIONS);
-    runBars(lake);
+    // One query for both steps: its second batch knows the symbols' latest bars from its first.
+    StreamingQuery query = startBars(lake);
+    StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
     assertBarsEqualGold(lake, 3);
 
     // A late BTCUSDT trade for 10:15 (its 10:16 bar exists: a correction) and Kraken an hour behind Binance.
@@ -49,7 +51,8 @@ class OhlcvStreamTest {
         GoldRows.trade("BINANCE", "BTCUSDT", 103, T0.plusSeconds(59), "99", "4"),
         GoldRows.trade("KRAKEN", "BTCUSD", 55, T0.minusSeconds(3_600), "98000.1", "0.5"),
         GoldRows.trade("KRAKEN", "BTCUSD", 56, T0.minusSeconds(3_590), "98000.2", "0.5")));
-    runBars(lake);
+    StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
+    query.stop();
     List<Row> bars = assertBarsEqualGold(lake, 4);
     Row btc1015 = bars.stream().filter(b -> b.getAs("symbol").equals("BTCUSDT")
         && ((Timestamp) b.getAs("minute")).toInstant().equals(T0)).findFirst().orElseThrow();
@@ -184,9 +187,13 @@ class OhlcvStreamTest {
   }
 
   /** Runs the bars query from its checkpoint until it has taken every gold commit; returns the stopped query. */
-  private static StreamingQuery runBars(Lake lake) throws Exception {
-    StreamingQuery query = OhlcvStream.start(TestLake.spark(), lake.config(),
+  private static StreamingQuery startBars(Lake lake) {
+    return OhlcvStream.start(TestLake.spark(), lake.config(),
         new GoldConfig(Duration.ofMinutes(1), 100, lake.stream("200ms")));
+  }
+
+  private static StreamingQuery runBars(Lake lake) throws Exception {
+    StreamingQuery query = startBars(lake);
     StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
     query.stop();
     return query;
