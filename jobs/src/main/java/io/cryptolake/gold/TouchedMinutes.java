@@ -43,10 +43,6 @@ final class TouchedMinutes {
     return keys.isEmpty();
   }
 
-  Instant earliest() {
-    return minutes.stream().min(Instant::compareTo).orElseThrow();
-  }
-
   /**
    * Gold rows in the touched minutes: partition equality for pruning, trade-time ranges for file pruning. Over
    * more than {@link GoldHours#MAX_CLAUSES} hours, the touched dates and one trade-time range: a wider read, a
