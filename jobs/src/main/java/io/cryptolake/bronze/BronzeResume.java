@@ -37,6 +37,9 @@ final class BronzeResume {
       topicRows.empty(spark);
       return config.startingOffsets();
     }
+    if (topicRows.knownEmpty(spark)) {
+      return config.startingOffsets();
+    }
     Map<Integer, Long> held = new TreeMap<>();
     for (Row r : spark.table(topicRows.qualifiedTable()).where(topicRows.where())
         .groupBy("kafka_partition").agg(max(col("kafka_offset"))).collectAsList()) {

@@ -7,7 +7,12 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.spark.Spark3Util;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +36,24 @@ public final class EmptyCheckpoint {
     }
 
     public long rows(SparkSession spark) {
-      return spark.catalog().tableExists(qualifiedTable) ? spark.table(qualifiedTable).where(where).count() : 0;
+      return knownEmpty(spark) ? 0 : spark.table(qualifiedTable).where(where).count();
+    }
+
+    /**
+     * True when the table's metadata alone says it has no rows (it does not exist, has no snapshot, or its
+     * latest snapshot counts none), without a Spark job: a new deployment's jobs start without one per table.
+     */
+    public boolean knownEmpty(SparkSession spark) {
+      if (!spark.catalog().tableExists(qualifiedTable)) {
+        return true;
+      }
+      Snapshot current;
+      try {
+        current = Spark3Util.loadIcebergTable(spark, qualifiedTable).currentSnapshot();
+      } catch (ParseException | NoSuchTableException e) {
+        throw new IllegalStateException("cannot load " + qualifiedTable, e);
+      }
+      return current == null || "0".equals(current.summary().get(SnapshotSummary.TOTAL_RECORDS_PROP));
     }
 
     public void empty(SparkSession spark) {
