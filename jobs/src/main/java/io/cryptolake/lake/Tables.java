@@ -300,6 +300,8 @@ public final class Tables {
     props.put("write.distribution-mode", "none");
     props.put("write.spark.fanout.enabled", "true");
     props.put("write.parquet.compression-codec", "zstd");
+    // Level 1: less CPU per write than the default 3, files about as large (docs/benchmarks.md, round 23).
+    props.put("write.parquet.compression-level", "1");
     // Frequent triggers make many metadata files: keep the last 100, delete older ones at commit.
     props.put("write.metadata.delete-after-commit.enabled", "true");
     props.put("write.metadata.previous-versions-max", "100");
