@@ -90,11 +90,13 @@ public final class SilverTransform {
 
   /**
    * Whole-stage code generation only up to 8,000 bytes of bytecode per method, as Spark's documentation advises on
-   * HotSpot, in the session the rows belong to (a streaming query's batches have a session of their own): silver's
-   * stage generates a method of 11,334-13,596 bytes, which HotSpot never compiles, so it ran interpreted (35% of
-   * silver's executor samples); above the limit Spark runs the stage's operators with their own compiled code.
-   * Silver alone: 1.3-1.5x the rows/s with either JIT compiler. Not for every query: the one application was slower
-   * with it on gold's aggregations too (docs/benchmarks.md, round 17). A value submitted with --conf is kept.
+   * HotSpot, in the session the rows belong to (a streaming query's batches have a session of their own). Silver's
+   * stages fit (SilverCodegenTest), and run as one compiled method each; this is the safety net if a change makes
+   * one grow: HotSpot never compiles a larger method, so it would run interpreted (35% of silver's executor samples
+   * in round 17, when the stage generated 11,334-13,596 bytes), and above the limit Spark runs the stage's operators
+   * one by one instead, with code each task generates again (round 24: twice the transform's CPU per 10,000-row
+   * batch). Not for every query: the one application was slower with it on gold's aggregations (docs/benchmarks.md,
+   * round 17). A value submitted with --conf is kept.
    */
   static void compileEveryMethod(SparkSession session) {
     if (!session.sparkContext().getConf().contains(HUGE_METHOD_LIMIT)) {

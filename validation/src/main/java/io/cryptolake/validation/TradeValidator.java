@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.trim;
@@ -14,7 +15,9 @@ import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.schemas.DlqReason;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,12 +101,15 @@ public final class TradeValidator {
         .withColumn(IS_VALID, size(col(ERROR_REASONS)).equalTo(0));
   }
 
-  /** The error_type of a reason column, from the one reason-to-type table in {@link DlqReason}. */
+  /**
+   * The error_type of a reason column, from the one reason-to-type table in {@link DlqReason}: one lookup in a
+   * literal map (NULL for NULL or an unknown reason), which generates far less code per row than a branch per
+   * reason.
+   */
   public static Column errorType(Column reason) {
-    Column type = lit(null).cast("string");
-    for (DlqReason r : DlqReason.values()) {
-      type = when(reason.equalTo(r.reason()), lit(r.type().value())).otherwise(type);
-    }
-    return type;
+    Column[] entries = Arrays.stream(DlqReason.values())
+        .flatMap(r -> Stream.of(lit(r.reason()), lit(r.type().value())))
+        .toArray(Column[]::new);
+    return try_element_at(map(entries), reason);
   }
 }

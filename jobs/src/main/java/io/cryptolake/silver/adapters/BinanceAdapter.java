@@ -1,17 +1,25 @@
 package io.cryptolake.silver.adapters;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.timestamp_millis;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.schemas.Exchange;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 
 /** Binance {@code <symbol>@trade}: side from {@code m}, quote currency from the symbol's known suffix. */
 public final class BinanceAdapter implements ExchangeAdapter {
-  /** Quote assets Binance lists; the first that ends the symbol wins. */
+  /** Quote assets Binance lists, longest first: the longest that ends the symbol (and is not all of it) wins. */
   static final List<String> QUOTES = List.of("FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "DAI", "BTC",
       "ETH", "BNB", "EUR", "TRY", "BRL", "GBP", "JPY", "AUD");
 
@@ -52,13 +60,24 @@ public final class BinanceAdapter implements ExchangeAdapter {
     return when(buyerIsMaker.equalTo(true), lit("SELL")).when(buyerIsMaker.equalTo(false), lit("BUY"));
   }
 
+  /**
+   * One set lookup per quote length, longest first, rather than a branch per quote: the same answer (distinct
+   * quotes of one length cannot both end a symbol), in less generated code per row, which keeps silver's stage
+   * within the size HotSpot compiles (docs/benchmarks.md, round 24).
+   */
   @Override
   public Column currency(Column raw) {
     Column symbol = symbol(raw);
+    Map<Integer, List<String>> byLength = QUOTES.stream().collect(
+        Collectors.groupingBy(String::length, () -> new TreeMap<>(Comparator.reverseOrder()), Collectors.toList()));
     Column currency = null;
-    for (String quote : QUOTES) {
-      Column quotedIn = symbol.endsWith(quote).and(symbol.notEqual(quote));
-      currency = currency == null ? when(quotedIn, lit(quote)) : currency.when(quotedIn, lit(quote));
+    for (Map.Entry<Integer, List<String>> quotes : byLength.entrySet()) {
+      int length = quotes.getKey();
+      Column suffix = substring(symbol, -length, length);
+      // A literal array, not isin: Spark writes isin's values out as a branch each, array_contains loops over them.
+      Column quotedIn = length(symbol).gt(length)
+          .and(array_contains(array(quotes.getValue().stream().map(q -> lit(q)).toArray(Column[]::new)), suffix));
+      currency = currency == null ? when(quotedIn, suffix) : currency.when(quotedIn, suffix);
     }
     return currency;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cryptolake.testing.TestLake;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -16,7 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
-/** The quote currency of generated symbols is the first listed quote the normalised symbol ends with, as before. */
+/** The quote currency of generated symbols is the longest listed quote the normalised symbol ends with. */
 class BinanceAdapterTest {
   @Test
   void currencyIsTheListedQuoteTheSymbolEndsWith() {
@@ -50,7 +51,7 @@ class BinanceAdapterTest {
   /** The first quote the normalised symbol ends with, after at least one character; NULL for none. */
   private static String expected(String symbol) {
     String normalised = symbol.replaceAll("[^A-Za-z0-9]", "").toUpperCase(Locale.ROOT);
-    return BinanceAdapter.QUOTES.stream().filter(q -> normalised.endsWith(q) && !normalised.equals(q)).findFirst()
-        .orElse(null);
+    return BinanceAdapter.QUOTES.stream().filter(q -> normalised.endsWith(q) && !normalised.equals(q))
+        .max(Comparator.comparingInt(String::length)).orElse(null);
   }
 }
