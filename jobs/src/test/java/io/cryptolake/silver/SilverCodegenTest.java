@@ -30,8 +30,8 @@ import scala.runtime.BoxedUnit;
  * so a larger whole-stage method would run interpreted for as long as the job runs (35% of silver's executor samples
  * in round 17), and above Spark's {@code hugeMethodLimit} (8,000 in silver's session) Spark runs the stage's
  * operators one by one instead, each task generating their code again (twice the transform's CPU for a
- * 10,000-row batch; docs/benchmarks.md, rounds 23 and 24). So every stage silver runs must fit: the transform,
- * which the batch keeps, and the writes and counts over the kept rows.
+ * 10,000-row batch; docs/benchmarks.md, rounds 23 and 24). So silver's row work must fit: the transform,
+ * which the batch keeps, and the two writes from the kept rows.
  */
 class SilverCodegenTest {
   @Test
@@ -48,7 +48,7 @@ class SilverCodegenTest {
           Duration.ofSeconds(1), ValidationConfig.defaults());
       Dataset<Row> validated = transform.apply(batch);
       List<Integer> sizes = new ArrayList<>();
-      // As SilverStream runs them: the transform once, then the counts and writes from the rows it kept.
+      // As SilverStream runs them: the transform once, then the writes from the rows it kept.
       List<SparkPlan> plans = new ArrayList<>(List.of(validated.queryExecution().executedPlan()));
       try (MaterializedBatch kept = MaterializedBatch.of(validated)) {
         Dataset<Row> rows = kept.rows();
