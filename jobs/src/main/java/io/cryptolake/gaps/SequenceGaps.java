@@ -130,7 +130,7 @@ public final class SequenceGaps {
     // Read once: the appended rows are looked at three times (the candidates, the late ones' spans, the rows
     // that may fall into recorded gaps), each a read of gold's new files otherwise.
     MaterializedBatch appended = appendedSincePreviousCheck(spark, lake, gapsTable, gold)
-        .map(MaterializedBatch::of).orElse(null);
+        .map(MaterializedBatch::adaptive).orElse(null);
     MaterializedBatch steps = null;
     Dataset<Row> found = null;
     try {
@@ -139,7 +139,7 @@ public final class SequenceGaps {
           col("symbol"), col("last_trade_id").as("source_sequence"), col("last_timestamp").as("timestamp"));
       Dataset<Row> candidates = candidates(spark, lake, appendedRows, anchors, from, to, appendedOnly);
       // One pass over the candidates gives both the gaps and each symbol's highest id (the progress).
-      steps = MaterializedBatch.of(steps(candidates.unionByName(anchors)));
+      steps = MaterializedBatch.adaptive(steps(candidates.unionByName(anchors)));
       found = gaps(steps.rows()).cache();
       List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
       Dataset<Row> recorded = spark.table(gapsName);

@@ -2,6 +2,7 @@ package io.cryptolake.gold;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.max;
@@ -81,7 +82,7 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
           .where(expr(touched.barsCondition("t"))).join(keys, KEY, "left_semi"));
           MaterializedBatch bars = MaterializedBatch.of(
               updated(spark, current.rows(), partials.rows(), keyColumns.schema()))) {
-        long overflows = bars.rows().where(OhlcvStream.overflowed()).count();
+        long overflows = bars.aggregate(rows -> rows.where(OhlcvStream.overflowed()).agg(count("*"))).get(0).getLong(0);
         merge(bars.rows(), touched, writer, batchId);
         merged(touched);
         JobMetrics.add(LakeMetric.BAR_CORRECTIONS, corrections);

@@ -157,7 +157,7 @@ public final class GoldStream {
           .withColumn("exchange_date", to_date(col("timestamp")))
           .withColumn("exchange_hour", hour(col("timestamp"))))) {
         Dataset<Row> rows = materialized.rows();
-        Map<String, Long> counts = countByDisposition(rows);
+        Map<String, Long> counts = countByDisposition(materialized);
         long fresh = counts.getOrDefault(Disposition.NEW.name(), 0L);
         long late = counts.getOrDefault(Disposition.LATE.name(), 0L);
         long duplicates = counts.getOrDefault(Disposition.DUPLICATE.name(), 0L);
@@ -215,8 +215,8 @@ public final class GoldStream {
           .sortWithinPartitions("exchange_date", "exchange_hour", "timestamp", "trade_id");
     }
 
-    private static Map<String, Long> countByDisposition(Dataset<Row> rows) {
-      List<Row> counts = rows.groupBy(DISPOSITION).agg(count("*")).collectAsList();
+    private static Map<String, Long> countByDisposition(MaterializedBatch batch) {
+      List<Row> counts = batch.aggregate(rows -> rows.groupBy(DISPOSITION).agg(count("*")));
       Map<String, Long> byDisposition = new java.util.HashMap<>();
       counts.forEach(r -> byDisposition.put(r.getString(0), r.getLong(1)));
       return byDisposition;

@@ -112,7 +112,7 @@ public final class SilverStream {
       // The verdict is computed once, for the count and both writes.
       try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch))) {
         Dataset<Row> validated = materialized.rows();
-        SilverBatchStats stats = stats(validated, batchId);
+        SilverBatchStats stats = stats(materialized, batchId);
         Table silver = catalog.load(Tables.silverName(exchange));
         Table dlq = catalog.load(Tables.DLQ);
         if (stats.valid() > 0) {
@@ -133,9 +133,10 @@ public final class SilverStream {
       }
     }
 
-    private SilverBatchStats stats(Dataset<Row> validated, long batchId) {
-      List<Row> counts = validated.groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
-          .agg(count("*").as("n"), max("kafka_timestamp")).collectAsList();
+    private SilverBatchStats stats(MaterializedBatch validated, long batchId) {
+      List<Row> counts = validated.aggregate(rows -> rows
+          .groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
+          .agg(count("*").as("n"), max("kafka_timestamp")));
       long valid = 0;
       Map<String, Long> byReason = new LinkedHashMap<>();
       Map<String, Long> byType = new LinkedHashMap<>();

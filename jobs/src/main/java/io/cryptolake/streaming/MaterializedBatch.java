@@ -1,8 +1,14 @@
 package io.cryptolake.streaming;
 
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -11,6 +17,12 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Why not {@code persist()}: it first builds a compressed columnar copy, a quarter of silver's CPU in the
  * benchmark; a local checkpoint keeps the rows as they are.
+ *
+ * <p>A micro-batch and the counts taken from it are planned without adaptive query execution. With one shuffle
+ * partition (the product's default) it has nothing to adapt in them, yet it runs each shuffle's map side as a
+ * Spark job of its own and plans the rest again: a count by reason over kept rows took two jobs and 306 ms
+ * instead of one job and 83 ms (docs/benchmarks.md, round 25). Writes and MERGEs, whose joins it can still choose
+ * at run time, keep it.
  */
 public final class MaterializedBatch implements AutoCloseable {
   private final Dataset<Row> rows;
@@ -19,13 +31,30 @@ public final class MaterializedBatch implements AutoCloseable {
     this.rows = rows;
   }
 
-  /** Runs the plan now and keeps its rows. */
+  /** Runs a micro-batch's plan now, without adaptive execution, and keeps its rows. */
   public static MaterializedBatch of(Dataset<Row> plan) {
-    return new MaterializedBatch(plan.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK()));
+    return new MaterializedBatch(withoutAdaptiveExecution(plan.sparkSession(), () -> keep(plan)));
+  }
+
+  /**
+   * Runs the plan now, as the session plans it, and keeps its rows: for a plan over more than a micro-batch (a
+   * gap check over all of gold), whose shuffles adaptive execution sizes from what they read.
+   */
+  public static MaterializedBatch adaptive(Dataset<Row> plan) {
+    return new MaterializedBatch(keep(plan));
+  }
+
+  private static Dataset<Row> keep(Dataset<Row> plan) {
+    return plan.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
   }
 
   public Dataset<Row> rows() {
     return rows;
+  }
+
+  /** A small aggregate of the kept rows (counts by a few keys), collected as one Spark job. */
+  public List<Row> aggregate(Function<Dataset<Row>, Dataset<Row>> aggregation) {
+    return withoutAdaptiveExecution(rows.sparkSession(), () -> aggregation.apply(rows).collectAsList());
   }
 
   /** Frees the rows now, not whenever the driver's garbage collector finds their RDD. */
@@ -33,6 +62,22 @@ public final class MaterializedBatch implements AutoCloseable {
   public void close() {
     if (rows.queryExecution().logical() instanceof LogicalRDD checkpoint) {
       checkpoint.rdd().unpersist(false);
+    }
+  }
+
+  /**
+   * Plans and runs {@code action} with adaptive execution off in the session, then puts the session's setting
+   * back. A streaming query's batches have a session of their own, so no other query sees the change.
+   */
+  private static <T> T withoutAdaptiveExecution(SparkSession session, Supplier<T> action) {
+    String key = SQLConf.ADAPTIVE_EXECUTION_ENABLED().key();
+    RuntimeConfig conf = session.conf();
+    String before = conf.get(key);
+    conf.set(key, "false");
+    try {
+      return action.get();
+    } finally {
+      conf.set(key, before);
     }
   }
 }

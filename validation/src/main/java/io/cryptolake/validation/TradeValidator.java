@@ -16,7 +16,9 @@ import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.schemas.DlqReason;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -92,13 +94,17 @@ public final class TradeValidator {
         .toArray(Column[]::new);
     Column valueReasons = concat(failures);
     Column reasons = when(col("decode_error").isNotNull(), array(col("decode_error"))).otherwise(valueReasons);
-    return candidates
-        .withColumn("price", Decimals.exact(col("price_text")))
-        .withColumn("quantity", Decimals.exact(col("quantity_text")))
-        .withColumn(ERROR_REASONS, reasons)
-        .withColumn(ERROR_REASON, try_element_at(col(ERROR_REASONS), lit(1)))
-        .withColumn(ERROR_TYPE, errorType(col(ERROR_REASON)))
-        .withColumn(IS_VALID, size(col(ERROR_REASONS)).equalTo(0));
+    // One Dataset per level of dependency, not per column: Spark analyses every new Dataset's whole plan again,
+    // on the driver, in every micro-batch (docs/benchmarks.md, round 25).
+    Map<String, Column> exact = new LinkedHashMap<>();
+    exact.put("price", Decimals.exact(col("price_text")));
+    exact.put("quantity", Decimals.exact(col("quantity_text")));
+    Column first = try_element_at(col(ERROR_REASONS), lit(1));
+    Map<String, Column> verdict = new LinkedHashMap<>();
+    verdict.put(ERROR_REASON, first);
+    verdict.put(ERROR_TYPE, errorType(first));
+    verdict.put(IS_VALID, size(col(ERROR_REASONS)).equalTo(0));
+    return candidates.withColumns(exact).withColumn(ERROR_REASONS, reasons).withColumns(verdict);
   }
 
   /**
