@@ -8,6 +8,7 @@ import io.cryptolake.jobs.options.BronzeOptions;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class BronzeJob implements Callable<Integer> {
   static JobQueries queries(BronzeConfig config, LakeConfig lake, Server kafka, List<Server> lakeServers) {
     List<Server> servers = new ArrayList<>(List.of(kafka));
     servers.addAll(lakeServers);
-    return new JobQueries(config.jobName(), servers,
+    return new JobQueries(config.jobName(), List.of(Tables.bronzeName(config.exchange()), Tables.OFFSET_GAPS), servers,
         spark -> EmptyCheckpoint.clearIfFromScratch(spark, config.jobName(), config.stream()),
         spark -> List.of(() -> BronzeStream.start(spark, lake, config)));
   }

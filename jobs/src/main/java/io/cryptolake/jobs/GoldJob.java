@@ -9,6 +9,7 @@ import io.cryptolake.jobs.options.GoldOptions;
 import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,8 @@ public final class GoldJob implements Callable<Integer> {
    * checkpoint over a gold table that holds rows.
    */
   static JobQueries queries(GoldConfig config, GoldOptions gold, LakeConfig lake, List<Server> lakeServers) {
-    return new JobQueries(GoldConfig.JOB_NAME, lakeServers,
+    return new JobQueries(GoldConfig.JOB_NAME,
+        List.of(Tables.GOLD, Tables.OHLCV_1M, Tables.SEQUENCE_GAPS, Tables.SEQUENCE_PROGRESS), lakeServers,
         spark -> EmptyCheckpoint.requireResumable(spark, GoldConfig.JOB_NAME, config.stream(),
             GoldStream.outputs(lake)),
         spark -> {

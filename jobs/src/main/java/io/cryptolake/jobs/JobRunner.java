@@ -5,6 +5,7 @@ import io.cryptolake.cli.Server;
 import io.cryptolake.gold.GoldConfig;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
+import io.cryptolake.maintain.SnapshotExpiry;
 import io.cryptolake.metrics.JobLogging;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
@@ -25,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
@@ -53,7 +55,8 @@ final class JobRunner {
    * so a deployment can move between five applications and one without losing state; in one application
    * each job has its own metrics ({@link JobMetrics#declareJobs}). Each job has its own pool of Spark's fair
    * scheduler (gold's bars one more), so a long silver batch does not hold bronze's tasks back, nor a long
-   * bars batch gold's trades.
+   * bars batch gold's trades. Beside the queries, the tables the jobs write have their old snapshots expired
+   * ({@link SnapshotExpiry#every}).
    */
   static int runStreaming(String app, StreamConfig stream, LakeConfig lake, List<JobQueries> jobs) {
     List<AutoCloseable> open = new ArrayList<>();
@@ -68,6 +71,9 @@ final class JobRunner {
       List<String> pools = new ArrayList<>(jobs.stream().map(JobQueries::name).toList());
       pools.add(GoldConfig.OHLCV_QUERY);
       SparkSession spark = LakeSession.forJob(app, lake, SchedulerPools.settings(pools));
+      // Once per application, each table once: both silvers write the DLQ.
+      open.add(SnapshotExpiry.every(stream.expireSnapshotsEvery(), spark, lake, stream.checkpointRoot(),
+          jobs.stream().flatMap(job -> job.writes().stream()).collect(Collectors.toCollection(LinkedHashSet::new))));
       Set<Server> servers = new LinkedHashSet<>();
       List<Supplier<StreamingQuery>> starts = new ArrayList<>();
       for (JobQueries job : jobs) {

@@ -7,6 +7,7 @@ import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.TableDef;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.maintain.MaintainOptions;
+import io.cryptolake.maintain.SnapshotExpiry;
 import io.cryptolake.maintain.TableMaintenance;
 import io.cryptolake.schemas.Exchange;
 import java.io.PrintStream;
@@ -41,11 +42,13 @@ public final class MaintainJob implements Callable<Integer> {
   @Option(names = "--archive-dlq-after", description = "Move DLQ rows older than this many days to the archive.")
   Integer archiveDlqAfterDays;
 
-  @Option(names = "--expire-older-than", defaultValue = "1d",
-      description = "Expire snapshots older than this; streaming readers must have read them by then (default ${DEFAULT-VALUE}).")
+  @Option(names = "--expire-older-than",
+      description = "Expire snapshots older than this (default: each table's history.expire.max-snapshot-age-ms, "
+          + "1d as the lake creates them); what a streaming job has not read or last committed is kept anyway.")
   Duration expireOlderThan;
 
-  @Option(names = "--retain-last", defaultValue = "100", description = "Snapshots always kept (default ${DEFAULT-VALUE}).")
+  @Option(names = "--retain-last", defaultValue = "" + SnapshotExpiry.RETAIN_LAST,
+      description = "Snapshots always kept (default ${DEFAULT-VALUE}).")
   int retainLast;
 
   @Option(names = "--compact", negatable = true, defaultValue = "true",
@@ -78,7 +81,9 @@ public final class MaintainJob implements Callable<Integer> {
     if (archiveDlqAfterDays != null) {
       Check.positive("--archive-dlq-after", archiveDlqAfterDays);
     }
-    Check.positive("--expire-older-than", expireOlderThan);
+    if (expireOlderThan != null) {
+      Check.positive("--expire-older-than", expireOlderThan);
+    }
     Check.positive("--retain-last", retainLast);
     Check.positive("--min-input-files", minInputFiles);
     Check.positive("--orphans-older-than", orphansOlderThan);

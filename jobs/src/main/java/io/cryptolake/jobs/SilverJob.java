@@ -6,6 +6,7 @@ import io.cryptolake.jobs.options.LakeOptions;
 import io.cryptolake.jobs.options.StreamOptions;
 import io.cryptolake.jobs.options.ValidationOptions;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.SilverConfig;
 import io.cryptolake.silver.SilverStream;
@@ -60,7 +61,7 @@ public final class SilverJob implements Callable<Integer> {
   static JobQueries queries(SilverConfig config, LakeConfig lake, Server registry, List<Server> lakeServers) {
     List<Server> servers = new ArrayList<>(List.of(registry));
     servers.addAll(lakeServers);
-    return new JobQueries(config.jobName(), servers,
+    return new JobQueries(config.jobName(), List.of(Tables.silverName(config.exchange()), Tables.DLQ), servers,
         spark -> EmptyCheckpoint.requireResumable(spark, config.jobName(), config.stream(),
             SilverStream.outputs(lake, config.exchange())),
         spark -> List.of(() -> SilverStream.start(spark, lake, config)));

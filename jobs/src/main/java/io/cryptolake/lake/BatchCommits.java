@@ -1,7 +1,9 @@
 package io.cryptolake.lake;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
@@ -62,17 +64,51 @@ public final class BatchCommits {
       return false;
     }
     for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
-      Map<String, String> summary = snapshot.summary();
-      if (writer.equals(summary.get(CommitMarkers.WRITER))) {
-        return Long.parseLong(summary.get(CommitMarkers.BATCH_ID)) >= batchId;
-      }
-      // Published on top of another writer's commit: Iceberg kept only the staged write's id.
-      String published = summary.get(SnapshotSummary.PUBLISHED_WAP_ID_PROP);
-      if (published != null && published.startsWith(writer + BATCH_SEPARATOR)) {
-        return Long.parseLong(published.substring(writer.length() + 1)) >= batchId;
+      Optional<Commit> commit = commitOf(snapshot);
+      if (commit.isPresent() && commit.get().writer().equals(writer)) {
+        return commit.get().batchId() >= batchId;
       }
     }
     return false;
+  }
+
+  /** A writer's commit of one micro-batch, as its snapshot's summary records it. */
+  public record Commit(String writer, long batchId) {
+    /** The streaming query id part of the writer id. */
+    public String queryId() {
+      return writer.substring(writer.lastIndexOf(':') + 1);
+    }
+  }
+
+  /** The writer's commit a snapshot holds, if a writer of this class made it. */
+  public static Optional<Commit> commitOf(Snapshot snapshot) {
+    Map<String, String> summary = snapshot.summary();
+    String writer = summary.get(CommitMarkers.WRITER);
+    if (writer != null) {
+      return Optional.of(new Commit(writer, Long.parseLong(summary.get(CommitMarkers.BATCH_ID))));
+    }
+    // Published on top of another writer's commit: Iceberg kept only the staged write's id.
+    String published = summary.get(SnapshotSummary.PUBLISHED_WAP_ID_PROP);
+    int separator = published == null ? -1 : published.lastIndexOf(BATCH_SEPARATOR);
+    return separator < 0 ? Optional.empty() : Optional.of(new Commit(published.substring(0, separator),
+        Long.parseLong(published.substring(separator + 1))));
+  }
+
+  /** A writer's newest commit to a table, and the snapshot that holds it. */
+  public record LatestCommit(Commit commit, Snapshot snapshot) {}
+
+  /**
+   * The newest commit of each writer among the table's current snapshot and its ancestors: what
+   * {@link #alreadyCommitted} must still find after a restart, so snapshot expiry keeps it.
+   */
+  public static List<LatestCommit> latestCommits(Table table) {
+    Map<String, LatestCommit> latest = new LinkedHashMap<>();
+    if (table.currentSnapshot() != null) {
+      for (Snapshot snapshot : SnapshotUtil.currentAncestors(table)) {
+        commitOf(snapshot).ifPresent(commit -> latest.putIfAbsent(commit.writer(), new LatestCommit(commit, snapshot)));
+      }
+    }
+    return List.copyOf(latest.values());
   }
 
   /** The staged-write id of a writer's batch: the same for every copy of the job, so Iceberg publishes it once. */

@@ -3,6 +3,7 @@ package io.cryptolake.lake;
 import static org.apache.iceberg.types.Types.NestedField.optional;
 
 import io.cryptolake.schemas.Exchange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.types.Types;
 
 /** Every table of the lake (spec section 5): the one place their names, columns and properties are defined. */
@@ -26,6 +28,13 @@ public final class Tables {
    * too (written before the source's retention), so every source row still has its outcome.
    */
   public static final String RETENTION_SOURCE = "cryptolake.retention-source";
+  /**
+   * How long a table keeps its snapshots (Iceberg's {@code history.expire.max-snapshot-age-ms}, on every table;
+   * the default for tables made before it was set): the time travel it offers. Each commit rewrites the whole
+   * metadata file, which grows with every snapshot kept (SnapshotExpiry says what that costs). A day, as maintain
+   * expired before; shorter only once a rebuild no longer needs the history (docs/operations.md).
+   */
+  public static final Duration SNAPSHOT_AGE = Duration.ofDays(1);
 
   private Tables() {}
 
@@ -308,6 +317,7 @@ public final class Tables {
     // Several writers append to the same table (both silver jobs to the DLQ, replay to silver).
     props.put("commit.retry.num-retries", "20");
     props.put("commit.retry.min-wait-ms", "50");
+    props.put(TableProperties.MAX_SNAPSHOT_AGE_MS, String.valueOf(SNAPSHOT_AGE.toMillis()));
     // BatchCommits writes a batch as a staged snapshot, then adds it in a validated commit.
     props.put("write.wap.enabled", "true");
     return props;

@@ -96,24 +96,21 @@ public final class TableMaintenance {
       rewriteManifests(spark, procedures, id);
     }
     long filesAfter = SnapshotCounts.dataFiles(table);
-    Instant expireBefore = Instant.now().minus(options.expireOlderThan());
-    // A snapshot a streaming reader still reads from stays, and every one after it.
-    boolean heldExpiry = held.isPresent() && held.get().snapshot().timestampMillis() < expireBefore.toEpochMilli();
-    if (heldExpiry) {
-      expireBefore = Instant.ofEpochMilli(held.get().snapshot().timestampMillis());
-    }
+    // A snapshot a streaming reader still reads from stays, and every one after it; so does a writer's latest.
+    table.refresh();
+    SnapshotExpiry.Cutoff cutoff = SnapshotExpiry.cutoff(table, options.expireOlderThan(), readers, Instant.now());
     Row expired = spark.sql("CALL " + procedures + ".expire_snapshots(table => '" + id + "', older_than => TIMESTAMP '"
-        + expireBefore + "', retain_last => " + options.retainLast() + ")").first();
+        + Instant.ofEpochMilli(cutoff.millis()) + "', retain_last => " + options.retainLast() + ")").first();
     long orphans = spark.sql("CALL " + procedures + ".remove_orphan_files(table => '" + id + "', older_than => TIMESTAMP '"
         + Timestamp.from(Instant.now().minus(options.orphanOlderThan())) + "')").count();
     // Said only where the reader is behind what would otherwise go: caught-up readers hold nothing back.
     boolean heldRows = held.isPresent() && days != null && writtenAt != null
         && held.get().parentMillis() < LocalDate.now(ZoneOffset.UTC).minusDays(days).atStartOfDay(ZoneOffset.UTC)
             .toInstant().toEpochMilli();
-    String heldBack = !heldExpiry && !heldRows ? null : held.map(h -> (heldExpiry ? "snapshots from "
-        + Instant.ofEpochMilli(h.snapshot().timestampMillis()) : "") + (heldExpiry && heldRows ? " and " : "")
-        + (heldRows ? "rows written from " + Instant.ofEpochMilli(Math.max(0, h.parentMillis())) : "")
-        + " kept: " + h.query() + " has not read past them").orElse(null);
+    String rowsHeld = heldRows ? "rows written from " + Instant.ofEpochMilli(Math.max(0, held.get().parentMillis()))
+        + " kept: " + held.get().query() + " has not read past them" : null;
+    String heldBack = cutoff.heldBy() == null ? rowsHeld
+        : rowsHeld == null ? cutoff.heldBy() : cutoff.heldBy() + "; " + rowsHeld;
     TableReport report = new TableReport(name, days, deleted, archived, countOf(expired), filesBefore, filesAfter,
         orphans, heldBack);
     LOG.info("maintained {}", report);

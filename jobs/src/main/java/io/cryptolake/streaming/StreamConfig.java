@@ -1,5 +1,6 @@
 package io.cryptolake.streaming;
 
+import io.cryptolake.cli.DurationConverter;
 import java.time.Duration;
 import org.apache.spark.sql.streaming.Trigger;
 
@@ -13,19 +14,31 @@ import org.apache.spark.sql.streaming.Trigger;
  * processing-time trigger's batches on multiples of its interval since the epoch, so on one interval everywhere
  * bronze and silver started at the same instants and silver waited out most of an interval for bronze's commit.
  * A look with nothing new costs one catalog lookup.
+ *
+ * <p>{@code expireSnapshotsEvery}: how often a job expires the snapshots of the tables it writes that may go
+ * (io.cryptolake.maintain.SnapshotExpiry).
  */
-public record StreamConfig(String checkpointRoot, Duration triggerInterval, boolean fromScratch, Duration sourcePoll) {
+public record StreamConfig(String checkpointRoot, Duration triggerInterval, boolean fromScratch, Duration sourcePoll,
+    Duration expireSnapshotsEvery) {
+  /** 10 minutes: a table keeps at most its snapshot age and 10 minutes of snapshots. */
+  public static final String DEFAULT_EXPIRE_SNAPSHOTS_EVERY = "10m";
+
   /** Every query on the one trigger interval. */
   public StreamConfig(String checkpointRoot, Duration triggerInterval) {
-    this(checkpointRoot, triggerInterval, false, triggerInterval);
+    this(checkpointRoot, triggerInterval, false, triggerInterval,
+        DurationConverter.parse(DEFAULT_EXPIRE_SNAPSHOTS_EVERY));
   }
 
   public StreamConfig withFromScratch() {
-    return new StreamConfig(checkpointRoot, triggerInterval, true, sourcePoll);
+    return new StreamConfig(checkpointRoot, triggerInterval, true, sourcePoll, expireSnapshotsEvery);
   }
 
   public StreamConfig withSourcePoll(Duration poll) {
-    return new StreamConfig(checkpointRoot, triggerInterval, fromScratch, poll);
+    return new StreamConfig(checkpointRoot, triggerInterval, fromScratch, poll, expireSnapshotsEvery);
+  }
+
+  public StreamConfig withExpireSnapshotsEvery(Duration every) {
+    return new StreamConfig(checkpointRoot, triggerInterval, fromScratch, sourcePoll, every);
   }
 
   /** The processing-time trigger of the job's queries. */

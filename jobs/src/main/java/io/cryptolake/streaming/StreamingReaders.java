@@ -39,24 +39,29 @@ public final class StreamingReaders {
   record Position(String query, long snapshotId, long files) {}
 
   private final List<Position> positions;
+  /** Each query's id (its checkpoint's {@code metadata}), by the name of its checkpoint directory. */
+  private final Map<String, String> queryIds;
 
-  private StreamingReaders(List<Position> positions) {
+  private StreamingReaders(List<Position> positions, Map<String, String> queryIds) {
     this.positions = positions;
+    this.queryIds = queryIds;
   }
 
   /** Every committed position under the root; none when there is no root or it does not exist. */
   public static StreamingReaders under(String checkpointRoot, Configuration hadoop) {
     List<Position> positions = new ArrayList<>();
+    Map<String, String> queryIds = new LinkedHashMap<>();
     if (checkpointRoot == null) {
-      return new StreamingReaders(positions);
+      return new StreamingReaders(positions, queryIds);
     }
     try {
       Path root = new Path(checkpointRoot);
       FileSystem fs = root.getFileSystem(hadoop);
       if (!fs.exists(root)) {
-        return new StreamingReaders(positions);
+        return new StreamingReaders(positions, queryIds);
       }
       for (FileStatus query : fs.listStatus(root)) {
+        queryId(fs, query).ifPresent(id -> queryIds.put(query.getPath().getName(), id));
         Optional<Long> batch = query.isDirectory() ? lastCommitted(fs, query.getPath()) : Optional.empty();
         if (batch.isPresent()) {
           for (JsonNode offset : icebergOffsets(fs, new Path(query.getPath(), "offsets/" + batch.get()))) {
@@ -68,7 +73,15 @@ public final class StreamingReaders {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the streaming checkpoints under " + checkpointRoot, e);
     }
-    return new StreamingReaders(positions);
+    return new StreamingReaders(positions, queryIds);
+  }
+
+  /**
+   * True when the query with this id has its checkpoint under the root: it will go on from there (a query whose
+   * checkpoint was deleted or replaced starts again as a new query, with a new id).
+   */
+  public boolean hasCheckpoint(String queryId) {
+    return queryIds.containsValue(queryId);
   }
 
   /** The oldest snapshot of {@code table} that a query still reads from, with the query's name. */
@@ -172,6 +185,18 @@ public final class StreamingReaders {
   private static long parentTime(Table table, Snapshot snapshot) {
     Snapshot parent = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
     return parent == null ? Long.MIN_VALUE : parent.timestampMillis();
+  }
+
+  /** The query id in a checkpoint's {@code metadata} file ({"id":"..."}), if it has one. */
+  private static Optional<String> queryId(FileSystem fs, FileStatus query) throws IOException {
+    Path metadata = new Path(query.getPath(), "metadata");
+    if (!query.isDirectory() || !fs.exists(metadata)) {
+      return Optional.empty();
+    }
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(metadata), StandardCharsets.UTF_8))) {
+      JsonNode id = JSON.readTree(in).path("id");
+      return id.isTextual() ? Optional.of(id.asText()) : Optional.empty();
+    }
   }
 
   private static Optional<Long> lastCommitted(FileSystem fs, Path query) throws IOException {

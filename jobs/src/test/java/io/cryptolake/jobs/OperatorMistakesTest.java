@@ -51,6 +51,7 @@ class OperatorMistakesTest {
         mistake(SilverJob::new, "silver --exchange binance --registry-url registry:8081", "--registry-url"),
         mistake(SilverJob::new, "silver --exchange binance --max-files-per-trigger 0", "--max-files-per-trigger: 0"),
         mistake(SilverJob::new, "silver --exchange binance --poll-interval 0s", "--poll-interval: 0s"),
+        mistake(GoldJob::new, "gold --expire-snapshots-every 0s", "--expire-snapshots-every: 0s"),
         mistake(GoldJob::new, "gold --watermark banana", "--watermark", "'banana'"),
         mistake(GoldJob::new, "gold --watermark=", "--watermark", "''"),
         mistake(GoldJob::new, "gold --gaps-every -1m", "--gaps-every", "'-1m'"),

@@ -46,7 +46,9 @@ class LocalClusterTest {
       // An operator's override of the 10 s default, from the submitting host's environment to every driver the
       // workers start (trigger_interval_ms below shows it arrived); it keeps this test's four hops short. The bars
       // too: reconcile checks them right after gold's count is reached.
-      .withEnv("CRYPTOLAKE_TRIGGER_INTERVAL", "2s").withEnv("CRYPTOLAKE_GOLD_BARS_EVERY", "2s");
+      .withEnv("CRYPTOLAKE_TRIGGER_INTERVAL", "2s").withEnv("CRYPTOLAKE_GOLD_BARS_EVERY", "2s")
+      // The jobs' snapshot expiry every 20 s instead of 10 minutes: it runs, on S3, within the test.
+      .withEnv("CRYPTOLAKE_EXPIRE_SNAPSHOTS_EVERY", "20s");
 
   @AfterAll
   static void stopWhateverIsLeft() {
@@ -184,6 +186,8 @@ class LocalClusterTest {
         + " rows in "), history.output());
     assertTrue(Pattern.compile("(?m)  append     gold:[0-9a-f]{8} ").matcher(history.output()).find(), history.output());
 
+    assertEachJobExpiresItsTablesSnapshots(jobs);
+
     Set<ProcessHandle> started = CLUSTER.processes();
     assertTrue(started.size() >= 9, "servers, master, two workers and five jobs: " + started.size());
     Project.Result down = CLUSTER.run(Duration.ofMinutes(5), "make", "--no-print-directory", "cluster-down");
@@ -192,6 +196,20 @@ class LocalClusterTest {
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
     assertEquals(List.of(), alive, "processes left after make cluster-down");
     CLUSTER.requirePortsFree();
+  }
+
+  /** Beside its queries, each job's driver expired the old snapshots of the table it writes, without a failure. */
+  private static void assertEachJobExpiresItsTablesSnapshots(List<String> jobs) throws Exception {
+    for (Map.Entry<String, Path> log : CLUSTER.jobLogs(jobs).entrySet()) {
+      String job = log.getKey();
+      String table = job.equals("gold") ? Tables.GOLD : job.startsWith("silver-")
+          ? Tables.silverName(Exchange.fromId(job.substring("silver-".length())))
+          : Tables.bronzeName(Exchange.fromId(job.substring("bronze-".length())));
+      String text = java.nio.file.Files.readString(log.getValue());
+      Pattern expiry = Pattern.compile("snapshot expiry: \\S+\\." + table + ": [0-9]+ expired, [0-9]+ kept in [0-9]+ ms");
+      assertTrue(expiry.matcher(text).find(), job + " expired old snapshots of " + table + " (" + log.getValue() + ")");
+      assertTrue(!text.contains("snapshot expiry failed"), job + ": " + log.getValue());
+    }
   }
 
   /**

@@ -34,6 +34,13 @@ public final class StreamOptions {
       description = "Micro-batch interval, e.g. 500ms, 2s, 1m (env CRYPTOLAKE_TRIGGER_INTERVAL; default ${DEFAULT-VALUE}).")
   Duration triggerInterval;
 
+  @Option(names = "--expire-snapshots-every", defaultValue = "${env:CRYPTOLAKE_EXPIRE_SNAPSHOTS_EVERY:-"
+      + StreamConfig.DEFAULT_EXPIRE_SNAPSHOTS_EVERY + "}",
+      description = "How often the job expires old snapshots of the tables it writes: those older than each table's "
+          + "history.expire.max-snapshot-age-ms (1d), except what a streaming job has not read or last committed "
+          + "(env CRYPTOLAKE_EXPIRE_SNAPSHOTS_EVERY; default ${DEFAULT-VALUE}).")
+  Duration expireSnapshotsEvery;
+
   @Option(names = "--from-scratch",
       description = "Rebuild: empty the job's checkpoint and its tables (bronze: its topic's rows), then read the "
           + "whole source again; what the source no longer holds is gone. Needed to start silver or gold on an "
@@ -43,9 +50,10 @@ public final class StreamOptions {
   /** Checked before the job starts: a mistake here must not become a restart loop. */
   public StreamConfig toConfig() {
     Check.positive("--trigger-interval", triggerInterval);
+    Check.positive("--expire-snapshots-every", expireSnapshotsEvery);
     DriverLocation.requireNotRelative("--checkpoint-root", checkpointRoot);
     Check.writableDirectory("--checkpoint-root", checkpointRoot);
-    return new StreamConfig(uri(checkpointRoot), triggerInterval, fromScratch, triggerInterval);
+    return new StreamConfig(uri(checkpointRoot), triggerInterval, fromScratch, triggerInterval, expireSnapshotsEvery);
   }
 
   /** A checkpoint root as a URI: s3a:// and file: as given, a local path made absolute. */
