@@ -20,6 +20,8 @@ import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
+import io.cryptolake.streaming.WholeSourceStart;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -96,11 +98,15 @@ public final class GoldStream {
             input.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout())
         .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
+    String checkpoint = config.stream().checkpointFor(GoldConfig.JOB_NAME);
+    // The union above reads the silver tables in this order, and Spark numbers its sources so.
+    WholeSourceStart.prepare(spark, lake, checkpoint,
+        Arrays.stream(Exchange.values()).map(Tables::silverName).toList());
     try {
       return withoutEmptyBatches(spark, () -> decided.writeStream()
           .queryName(GoldConfig.JOB_NAME)
           .trigger(config.stream().trigger())
-          .option("checkpointLocation", config.stream().checkpointFor(GoldConfig.JOB_NAME))
+          .option("checkpointLocation", checkpoint)
           .foreachBatch(new BatchWriter(lake, catalog, statsListener))
           .start());
     } catch (TimeoutException e) {

@@ -23,6 +23,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.QueryTriggers;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.SchedulerPools;
+import io.cryptolake.streaming.WholeSourceStart;
 import io.cryptolake.validation.Decimals;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class OhlcvStream {
     catalog.ensure(Tables.ohlcv1m());
     String checkpoint = config.stream().checkpointFor(GoldConfig.OHLCV_CHECKPOINT);
     rebuildOverAnEmptyCheckpoint(spark, lake, checkpoint);
+    WholeSourceStart.prepare(spark, lake, checkpoint, List.of(Tables.GOLD));
     // Each batch reads the bars it touches and merges them: the longer its interval, the fewer merges.
     Duration every = config.barsInterval();
     QueryTriggers.ofQuery(GoldConfig.OHLCV_QUERY, every);
@@ -88,7 +90,7 @@ public final class OhlcvStream {
   }
 
   /**
-   * A bars checkpoint that has never run a batch reads gold from its first commit: over bars that already hold
+   * A bars checkpoint that has never run a batch reads all of gold (WholeSourceStart): over bars that already hold
    * trades (a lost or deleted checkpoint), that would add every trade a second time. The bars are a function of
    * gold, so they are emptied and rebuilt from all of it.
    */

@@ -44,7 +44,7 @@ public final class MaintainJob implements Callable<Integer> {
 
   @Option(names = "--expire-older-than",
       description = "Expire snapshots older than this (default: each table's history.expire.max-snapshot-age-ms, "
-          + "1d as the lake creates them); what a streaming job has not read or last committed is kept anyway.")
+          + "1h as the lake creates them); what a streaming job has not read or last committed is kept anyway.")
   Duration expireOlderThan;
 
   @Option(names = "--retain-last", defaultValue = "" + SnapshotExpiry.RETAIN_LAST,

@@ -31,10 +31,10 @@ public final class Tables {
   /**
    * How long a table keeps its snapshots (Iceberg's {@code history.expire.max-snapshot-age-ms}, on every table;
    * the default for tables made before it was set): the time travel it offers. Each commit rewrites the whole
-   * metadata file, which grows with every snapshot kept (SnapshotExpiry says what that costs). A day, as maintain
-   * expired before; shorter only once a rebuild no longer needs the history (docs/operations.md).
+   * metadata file, which grows with every snapshot kept (SnapshotExpiry says what that costs). An hour: what a
+   * stopped job still needs is kept anyway, and a new query reads its sources whole (WholeSourceStart).
    */
-  public static final Duration SNAPSHOT_AGE = Duration.ofDays(1);
+  public static final Duration SNAPSHOT_AGE = Duration.ofHours(1);
 
   private Tables() {}
 

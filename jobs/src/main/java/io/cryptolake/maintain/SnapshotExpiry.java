@@ -31,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * a restart), every snapshot is kept. The cut is made a minute earlier than such a snapshot, so a committing
  * host's clock a little behind another's cannot break the chain of ancestors those checks walk.
  *
- * <p>Why the jobs expire their own tables, every 10 minutes by default ({@link #every}): each commit writes the
- * table's whole metadata file and each batch reads it several times, and that file grows by 1.6-2 KB per
- * snapshot. Without an expiry it grows for as long as the jobs run (a month on a 10 s trigger: 260,000 snapshots,
- * over 400 MB, in every driver's heap several times); with it, it stays at the table's age. Even a day's worth
- * costs (silver 8,640 snapshots, 11 MB; the DLQ, written by both silvers, 17,280, 31 MB): each append 0.5-1.2 s
- * more, each load 0.1-0.3 s (docs/benchmarks.md, round 26).
+ * <p>Why the jobs expire their own tables, every 10 minutes by default ({@link #every}), to an hour: each commit
+ * writes the table's whole metadata file and each batch reads it several times, and that file grows by 1.6-2 KB
+ * per snapshot. Without an expiry it grows for as long as the jobs run (a month on a 10 s trigger: 260,000
+ * snapshots, over 400 MB, in every driver's heap several times). A day's worth (silver 8,640 snapshots, 11 MB; the
+ * DLQ, written by both silvers, 17,280, 31 MB) made each append 0.5-1.2 s slower and each load 0.1-0.3 s; an
+ * hour's, 360, as fast as a new table (docs/benchmarks.md, round 26).
  */
 public final class SnapshotExpiry {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotExpiry.class);

@@ -15,6 +15,7 @@ import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
+import io.cryptolake.streaming.WholeSourceStart;
 import io.cryptolake.validation.TradeValidator;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -66,6 +67,8 @@ public final class SilverStream {
     catalog.ensure(Tables.dlq());
     SilverTransform transform = new SilverTransform(ExchangeAdapters.of(config.exchange()), config.registryUrl(),
         config.registryMaxWait(), config.validation());
+    String checkpoint = config.stream().checkpointFor(config.jobName());
+    WholeSourceStart.prepare(spark, lake, checkpoint, List.of(bronzeTable));
     Dataset<Row> bronze = IcebergStreams.appends(spark, lake, bronzeTable, config.maxFilesPerTrigger(),
         config.stream().sourcePollInterval())
         .withColumnRenamed("ingestion_timestamp", "bronze_ingestion_timestamp");
@@ -75,7 +78,7 @@ public final class SilverStream {
       return bronze.writeStream()
           .queryName(config.jobName())
           .trigger(config.stream().sourceTrigger())
-          .option("checkpointLocation", config.stream().checkpointFor(config.jobName()))
+          .option("checkpointLocation", checkpoint)
           .foreachBatch(writer)
           .start();
     } catch (TimeoutException e) {

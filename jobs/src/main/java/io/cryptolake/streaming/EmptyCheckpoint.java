@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A query started with an empty checkpoint (lost, deleted, a new --checkpoint-root) reads its whole source
- * again: bronze from Kafka's earliest offsets, silver and gold from their source's first snapshot, and gold's
+ * again: bronze from Kafka's earliest offsets, silver and gold their source whole (WholeSourceStart), and gold's
  * first batch has no watermark. Over tables that already hold rows, that writes every row twice. Bronze
  * resumes after the offsets its own table holds (BronzeStream); silver and gold cannot tell which source
  * snapshot their last commit read, so they refuse to start, unless the operator asks for a rebuild with

@@ -37,7 +37,7 @@ public final class StreamOptions {
   @Option(names = "--expire-snapshots-every", defaultValue = "${env:CRYPTOLAKE_EXPIRE_SNAPSHOTS_EVERY:-"
       + StreamConfig.DEFAULT_EXPIRE_SNAPSHOTS_EVERY + "}",
       description = "How often the job expires old snapshots of the tables it writes: those older than each table's "
-          + "history.expire.max-snapshot-age-ms (1d), except what a streaming job has not read or last committed "
+          + "history.expire.max-snapshot-age-ms (1h), except what a streaming job has not read or last committed "
           + "(env CRYPTOLAKE_EXPIRE_SNAPSHOTS_EVERY; default ${DEFAULT-VALUE}).")
   Duration expireSnapshotsEvery;
 
