@@ -80,12 +80,16 @@ public final class BatchCommits {
     }
   }
 
-  /** The writer's commit a snapshot holds, if a writer of this class made it. */
+  /**
+   * The micro-batch commit a snapshot holds, if this class made it. Other commits may name their writer without a
+   * batch (the DLQ replay's); they hold none.
+   */
   public static Optional<Commit> commitOf(Snapshot snapshot) {
     Map<String, String> summary = snapshot.summary();
     String writer = summary.get(CommitMarkers.WRITER);
     if (writer != null) {
-      return Optional.of(new Commit(writer, Long.parseLong(summary.get(CommitMarkers.BATCH_ID))));
+      String batch = summary.get(CommitMarkers.BATCH_ID);
+      return batch == null ? Optional.empty() : Optional.of(new Commit(writer, Long.parseLong(batch)));
     }
     // Published on top of another writer's commit: Iceberg kept only the staged write's id.
     String published = summary.get(SnapshotSummary.PUBLISHED_WAP_ID_PROP);

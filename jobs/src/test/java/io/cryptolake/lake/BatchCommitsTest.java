@@ -55,6 +55,26 @@ class BatchCommitsTest {
     assertEquals(200, rows("commits_other_writer"));
   }
 
+  /**
+   * A commit that names its writer but no batch (the DLQ replay's MERGE) is not a batch commit: a writer's check
+   * walks past it (it failed with a NumberFormatException once the check read every writer's marker), and it
+   * holds nothing back from snapshot expiry.
+   */
+  @Test
+  void aCommitWithAWriterButNoBatchIsPassedOver() throws Exception {
+    Table table = table("commits_replay_between");
+    assertTrue(BatchCommits.appendOnce(ids(0, 100), qualified("commits_replay_between"), table, "silver-binance:q", 3,
+        Map.of()));
+    org.apache.iceberg.spark.CommitMetadata.withCommitProperties(Map.of(CommitMarkers.WRITER, CommitMarkers.DLQ_REPLAY),
+        () -> {
+          ids(100, 110).writeTo(qualified("commits_replay_between")).append();
+          return null;
+        }, RuntimeException.class);
+    assertTrue(BatchCommits.alreadyCommitted(table, "silver-binance:q", 3));
+    assertEquals(java.util.List.of("silver-binance:q"), BatchCommits.latestCommits(table).stream()
+        .map(c -> c.commit().writer()).toList());
+  }
+
   /** Appends ids 0..99 as {@code writer}'s batch, in the background, its rows held until {@link #release}. */
   private static CompletableFuture<Boolean> holdWrite(String name, Table table, String writer, long batchId, long from)
       throws InterruptedException {
