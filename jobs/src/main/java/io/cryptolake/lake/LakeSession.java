@@ -3,6 +3,7 @@ package io.cryptolake.lake;
 import io.cryptolake.metrics.IcebergCommitMetrics;
 import io.cryptolake.metrics.LakeMetricsPlugin;
 import io.cryptolake.metrics.QueryProgressMetrics;
+import io.cryptolake.streaming.InPlaceCheckpointFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,7 +75,9 @@ public final class LakeSession {
    * stores it in the checkpoint), so existing gold checkpoints go on with theirs.
    */
   public static Map<String, String> defaults() {
-    return Map.of("spark.sql.shuffle.partitions", "1");
+    return Map.of("spark.sql.shuffle.partitions", "1",
+        // Checkpoint files written in place on S3 instead of a copy-and-delete rename (InPlaceCheckpointFiles).
+        "spark.sql.streaming.checkpointFileManagerClass", InPlaceCheckpointFiles.class.getName());
   }
 
   /** Registers the lake's catalog (and its S3 settings) on a running session. */
