@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.internal.io.cloud.AbortableStreamBasedCheckpointFileManager;
 import org.apache.spark.sql.execution.streaming.checkpointing.CheckpointFileManager;
 import org.apache.spark.sql.execution.streaming.checkpointing.FileContextBasedCheckpointFileManager;
+import org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager;
 
 /**
  * How Spark writes a streaming query's checkpoint files (offsets, commits, state): on a store whose writes can be
@@ -27,18 +28,26 @@ public final class InPlaceCheckpointFiles implements CheckpointFileManager {
   }
 
   private static CheckpointFileManager choose(Path path, Configuration hadoop) {
+    // Scala declares no exceptions; only the file system's "not supported" lets the next manager try.
     try {
       return new AbortableStreamBasedCheckpointFileManager(path, hadoop);
     } catch (Exception notAbortable) {
-      // Scala declares no exceptions: the store said it cannot abort a write (a local path).
       if (!(notAbortable instanceof UnsupportedFileSystemException)) {
         throw notAbortable;
       }
-      return new FileContextBasedCheckpointFileManager(path, hadoop);
     }
+    // Spark's own choice from here on: a FileContext where the file system has one, else the FileSystem.
+    try {
+      return new FileContextBasedCheckpointFileManager(path, hadoop);
+    } catch (Exception noFileContext) {
+      if (!(noFileContext instanceof UnsupportedFileSystemException)) {
+        throw noFileContext;
+      }
+    }
+    return new FileSystemBasedCheckpointFileManager(path, hadoop);
   }
 
-  /** Whether files go straight to their place (the store can abort a write), for tests and logs. */
+  /** Whether files go straight to their place (the store can abort a write), for tests. */
   public boolean inPlace() {
     return files instanceof AbortableStreamBasedCheckpointFileManager;
   }

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Checkpoint files on S3 go straight to their place: nothing is in the bucket until the file is whole, a cancelled
  * file leaves nothing, no temporary object is made, and a file that must not be overwritten is refused when it
- * exists, as Spark's rename-based default refuses it. Elsewhere Spark's default is kept.
+ * exists, as Spark's rename-based default refuses it. Elsewhere Spark's own choice is kept: a FileContext and a
+ * rename, or the FileSystem where Hadoop has no FileContext for the store.
  */
 class InPlaceCheckpointFilesTest {
   private static final byte[] FIRST = "v1\n{\"batchWatermarkMs\":0}\n".getBytes(StandardCharsets.UTF_8);
@@ -78,6 +79,22 @@ class InPlaceCheckpointFilesTest {
     Lake lake = TestLake.lake("in_place_local", Storage.LOCAL);
     InPlaceCheckpointFiles files = new InPlaceCheckpointFiles(new Path(lake.checkpointRoot()),
         TestLake.spark().sessionState().newHadoopConf());
+    assertFalse(files.inPlace());
+    Path offsets = new Path(lake.checkpointRoot() + "/offsets/0");
+    files.mkdirs(offsets.getParent());
+    try (OutputStream out = files.createAtomic(offsets, false)) {
+      out.write(FIRST);
+    }
+    assertArrayEquals(FIRST, read(files, offsets));
+    assertThrows(FileAlreadyExistsException.class, () -> files.createAtomic(offsets, false).close());
+  }
+
+  @Test
+  void onAFileSystemWithoutAFileContextItUsesTheFileSystemAsSparkDoes() throws Exception {
+    Lake lake = TestLake.lake("in_place_no_context", Storage.LOCAL);
+    Configuration hadoop = TestLake.spark().sessionState().newHadoopConf();
+    hadoop.unset("fs.AbstractFileSystem.file.impl");  // as a file system Hadoop has no FileContext for
+    InPlaceCheckpointFiles files = new InPlaceCheckpointFiles(new Path(lake.checkpointRoot()), hadoop);
     assertFalse(files.inPlace());
     Path offsets = new Path(lake.checkpointRoot() + "/offsets/0");
     files.mkdirs(offsets.getParent());
