@@ -80,13 +80,7 @@ class InPlaceCheckpointFilesTest {
     InPlaceCheckpointFiles files = new InPlaceCheckpointFiles(new Path(lake.checkpointRoot()),
         TestLake.spark().sessionState().newHadoopConf());
     assertFalse(files.inPlace());
-    Path offsets = new Path(lake.checkpointRoot() + "/offsets/0");
-    files.mkdirs(offsets.getParent());
-    try (OutputStream out = files.createAtomic(offsets, false)) {
-      out.write(FIRST);
-    }
-    assertArrayEquals(FIRST, read(files, offsets));
-    assertThrows(FileAlreadyExistsException.class, () -> files.createAtomic(offsets, false).close());
+    writtenOnceThroughARename(files, new Path(lake.checkpointRoot() + "/offsets/0"));
   }
 
   @Test
@@ -96,7 +90,11 @@ class InPlaceCheckpointFilesTest {
     hadoop.unset("fs.AbstractFileSystem.file.impl");  // as a file system Hadoop has no FileContext for
     InPlaceCheckpointFiles files = new InPlaceCheckpointFiles(new Path(lake.checkpointRoot()), hadoop);
     assertFalse(files.inPlace());
-    Path offsets = new Path(lake.checkpointRoot() + "/offsets/0");
+    writtenOnceThroughARename(files, new Path(lake.checkpointRoot() + "/offsets/0"));
+  }
+
+  /** A batch's offsets through the rename: written whole, then refused a second time. */
+  private static void writtenOnceThroughARename(InPlaceCheckpointFiles files, Path offsets) throws IOException {
     files.mkdirs(offsets.getParent());
     try (OutputStream out = files.createAtomic(offsets, false)) {
       out.write(FIRST);
