@@ -83,6 +83,12 @@ public final class LakeSession {
   /** Registers the lake's catalog (and its S3 settings) on a running session. */
   public static void attach(SparkSession spark, LakeConfig lake) {
     catalogConfig(lake).forEach((k, v) -> spark.conf().set(k, v));
+    // Data and metadata through S3A with the lake's S3 settings, whatever FileIO a REST catalog's server uses:
+    // Iceberg's Hadoop FileIO without S3A's probes (LakeFileIO). A submission's own --conf wins.
+    String ioImpl = "spark.sql.catalog." + lake.catalogName() + ".io-impl";
+    if (!spark.conf().contains(ioImpl)) {
+      spark.conf().set(ioImpl, LakeFileIO.class.getName());
+    }
     applyS3(spark.sparkContext().hadoopConfiguration(), lake);
     Path sqlite = lake.sqliteFile();
     if (sqlite != null && sqlite.getParent() != null) {
@@ -116,11 +122,7 @@ public final class LakeSession {
         }
       }
       case HADOOP -> conf.put(prefix + ".type", "hadoop");
-      case REST -> {
-        conf.put(prefix + ".type", "rest");
-        // Data and metadata through S3A with the lake's S3 settings, whatever FileIO the catalog server uses.
-        conf.put(prefix + ".io-impl", "org.apache.iceberg.hadoop.HadoopFileIO");
-      }
+      case REST -> conf.put(prefix + ".type", "rest");
     }
     if (lake.catalogUri() != null && lake.catalogType() != LakeConfig.CatalogType.HADOOP) {
       conf.put(prefix + ".uri", lake.catalogUri());
