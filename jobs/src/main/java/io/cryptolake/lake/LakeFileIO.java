@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.functional.FutureIO;
@@ -30,8 +31,9 @@ import org.apache.iceberg.io.SeekableInputStream;
  * probes before a create (a HEAD and a LIST: is there a file or a directory by that name?) cannot find anything:
  * files are created without them ({@code fs.s3a.create.performance}; a create that must not overwrite is still a
  * conditional upload, which the store refuses when the name exists). A file whose length Iceberg knows (data files
- * and manifests: their lengths are in the metadata) is opened without the HEAD that asks for it, a Parquet file with
- * the read policy Parquet's own reader asks for, other files as a plain open would. Other file systems ignore the
+ * and manifests: their lengths are in the metadata) is opened without the HEAD that asks for it, any other file
+ * (manifest lists, metadata files) after one HEAD however often its length is asked; a Parquet file with the read
+ * policy Parquet's own reader asks for, other files as a plain open would. Other file systems ignore the
  * options. Streaming checkpoints do not go through this class: their writes keep S3A's checks.
  */
 public class LakeFileIO extends HadoopFileIO {
@@ -54,8 +56,13 @@ public class LakeFileIO extends HadoopFileIO {
   }
 
   @Override
+  public InputFile newInputFile(String location) {
+    return new LakeInputFile(location, LakeInputFile.UNKNOWN, this);
+  }
+
+  @Override
   public InputFile newInputFile(String location, long length) {
-    return new KnownLengthFile(location, length, this);
+    return new LakeInputFile(location, length, this);
   }
 
   @Override
@@ -67,28 +74,49 @@ public class LakeFileIO extends HadoopFileIO {
     return Util.getFs(path, conf());
   }
 
-  /** A file opened at the length Iceberg recorded for it. */
-  private static final class KnownLengthFile implements InputFile {
+  /**
+   * A file the lake reads: opened at the length Iceberg recorded for it, or, where Iceberg has none (a manifest list,
+   * a metadata file), at the length its status gave. Iceberg's Avro reader asks a manifest list for a stream and for
+   * its length; Iceberg's own input file sends a HEAD for each, this one asks once.
+   */
+  private static final class LakeInputFile implements InputFile {
+    private static final long UNKNOWN = -1;
     private final String location;
-    private final long length;
+    private final long recordedLength;
     private final LakeFileIO io;
+    private volatile FileStatus status;
 
-    KnownLengthFile(String location, long length, LakeFileIO io) {
+    LakeInputFile(String location, long recordedLength, LakeFileIO io) {
       this.location = location;
-      this.length = length;
+      this.recordedLength = recordedLength;
       this.io = io;
     }
 
     @Override
     public long getLength() {
-      return length;
+      return recordedLength != UNKNOWN ? recordedLength : status().getLen();
+    }
+
+    /** The file's status, asked once: a HEAD on S3. */
+    private FileStatus status() {
+      if (status == null) {
+        Path path = new Path(location);
+        try {
+          status = io.fileSystem(path).getFileStatus(path);
+        } catch (FileNotFoundException e) {
+          throw new NotFoundException(e, "File does not exist: %s", location);
+        } catch (IOException e) {
+          throw new RuntimeIOException(e, "Failed to get status for file: %s", location);
+        }
+      }
+      return status;
     }
 
     @Override
     public SeekableInputStream newStream() {
       Path path = new Path(location);
       try {
-        var open = io.fileSystem(path).openFile(path).opt(OPENFILE_LENGTH, Long.toString(length));
+        var open = io.fileSystem(path).openFile(path).opt(OPENFILE_LENGTH, Long.toString(getLength()));
         if (location.endsWith(".parquet")) {
           open.opt(OPENFILE_READ_POLICY, PARQUET_READ_POLICY);
         }
@@ -107,11 +135,11 @@ public class LakeFileIO extends HadoopFileIO {
 
     @Override
     public boolean exists() {
-      Path path = new Path(location);
       try {
-        return io.fileSystem(path).exists(path);
-      } catch (IOException e) {
-        throw new RuntimeIOException(e, "Failed to check existence for file: %s", location);
+        status();
+        return true;
+      } catch (NotFoundException e) {
+        return false;
       }
     }
 

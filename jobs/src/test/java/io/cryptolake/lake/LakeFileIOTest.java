@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * The lake's files are written and read on S3 without the requests that only check: no HEAD or LIST before a
  * create, no HEAD before reading a file of known length (Iceberg's Hadoop FileIO sends both), counted by S3A's own
  * statistics against the S3 server; a file that must not be overwritten is still refused; the product's tables use
- * it, and other file systems behave as before.
+ * it (a manifest list is asked for its status once), and other file systems behave as before.
  */
 class LakeFileIOTest {
   private static final byte[] FIRST = "first".getBytes(StandardCharsets.UTF_8);
@@ -98,6 +98,18 @@ class LakeFileIOTest {
     assertEquals(1499L * 1500 / 2, spark.table(table).agg(org.apache.spark.sql.functions.sum("id")).first().getLong(0));
     Table loaded = new LakeCatalog(spark, lake.config()).load("t");
     assertInstanceOf(LakeFileIO.class, loaded.io());
+
+    // A manifest list (no recorded length) as Iceberg reads it: asked for its length and a stream, one HEAD for
+    // both; Iceberg's Hadoop FileIO sends a HEAD for each.
+    Configuration conf = spark.sessionState().newHadoopConf();
+    S3AFileSystem fs = (S3AFileSystem) new Path(lake.config().warehouse()).getFileSystem(conf);
+    Map<String, Long> before = requests(fs);
+    assertEquals(2, loaded.currentSnapshot().allManifests(loaded.io()).size());
+    assertEquals(Map.of("HEAD", 1L, "LIST", 0L, "PUT", 0L, "GET", 1L), since(before, fs));
+    Table again = new LakeCatalog(spark, lake.config()).load("t");
+    before = requests(fs);
+    assertEquals(2, again.currentSnapshot().allManifests(new HadoopFileIO(conf)).size());
+    assertEquals(Map.of("HEAD", 2L, "LIST", 0L, "PUT", 0L, "GET", 1L), since(before, fs));
   }
 
   @Test
