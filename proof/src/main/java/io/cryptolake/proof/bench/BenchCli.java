@@ -1,5 +1,6 @@
 package io.cryptolake.proof.bench;
 
+import io.cryptolake.cli.Check;
 import io.cryptolake.cli.Cli;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.LakeSession;
@@ -75,11 +76,18 @@ public final class BenchCli implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--repeat", defaultValue = "1", description = "Runs of each deployment, alternated (five, one, "
+      + "five, one, ...), each from empty servers; the report gives every run and the median of the runs, since runs "
+      + "of one build spread widely on a small machine (${DEFAULT-VALUE}).")
+  int repeat;
+
   @Option(names = "--dir", defaultValue = "data/bench", description = "Servers, tables and report (${DEFAULT-VALUE}); emptied first.")
   Path dir;
 
   @Override
   public Integer call() throws Exception {
+    Check.positive("--repeat", repeat);
+    Check.positive("--window", windowSeconds);
     LocalCluster cluster = new LocalCluster(dir.toAbsolutePath(), true);
     cluster.requirePortsFree();
     BenchReport report = new BenchReport(trades, Duration.ofSeconds(windowSeconds));
@@ -91,11 +99,14 @@ public final class BenchCli implements Callable<Integer> {
       }
     }
     if (stages.contains(Stage.PIPELINE)) {
-      for (Deployment deployment : deployments) {
-        // Each deployment from empty servers, topics and tables: the same work, nothing left from the one before.
-        cluster.clean();
-        try (LocalServers running = LocalServers.start(servers)) {
-          report.add(pipeline(cluster, running, deployment));
+      // Alternated, so a slower stretch of the machine's day does not fall on one deployment's runs only.
+      for (int run = 1; run <= repeat; run++) {
+        for (Deployment deployment : deployments) {
+          // Each run from empty servers, topics and tables: the same work, nothing left from the one before.
+          cluster.clean();
+          try (LocalServers running = LocalServers.start(servers)) {
+            report.add(pipeline(cluster, running, deployment, repeat > 1 ? run : 0));
+          }
         }
       }
     }
@@ -159,7 +170,8 @@ public final class BenchCli implements Callable<Integer> {
     return spread;
   }
 
-  private BenchReport.Deployment pipeline(LocalCluster cluster, LocalServers servers, Deployment deployment) {
+  private BenchReport.Deployment pipeline(LocalCluster cluster, LocalServers servers, Deployment deployment,
+      int run) {
     cluster.up();
     try {
       PipelineBench bench = new PipelineBench(cluster, Project.streamingJobs(), deployment.oneApplication());
@@ -182,7 +194,7 @@ public final class BenchCli implements Callable<Integer> {
       } finally {
         spark.stop();
       }
-      return new BenchReport.Deployment(deployment.oneApplication(), firstBatch, results, bench.peakMemory(),
+      return new BenchReport.Deployment(deployment.oneApplication(), run, firstBatch, results, bench.peakMemory(),
           reconcile(cluster, bench.sentSoFar()));
     } finally {
       cluster.run(Duration.ofMinutes(5), "bin/cluster", "down");

@@ -1,5 +1,7 @@
 package io.cryptolake.proof.bench;
 
+import io.cryptolake.gold.GoldLatency;
+import io.cryptolake.proof.bench.PipelineBench.RateResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,13 +22,26 @@ final class BenchReport {
   private String producer = "";
 
   /**
-   * The pipeline as five applications or one: each job's first batch after a cold start, each rate held,
-   * each application's peak heap, and reconcile's verdict on everything the deployment was sent.
+   * One run of the pipeline as five applications or one: each job's first batch after a cold start, each rate
+   * held, each application's peak heap, and reconcile's verdict on everything the run was sent. {@code run}: its
+   * number when the deployment ran more than once, else 0.
    */
-  record Deployment(boolean oneApplication, Map<String, Duration> firstBatch, List<PipelineBench.RateResult> rates,
-      List<PipelineBench.Memory> memory, String reconcile) {
-    String name() {
+  record Deployment(boolean oneApplication, int run, Map<String, Duration> firstBatch,
+      List<RateResult> rates, List<PipelineBench.Memory> memory, String reconcile) {
+    String kind() {
       return oneApplication ? "one application" : "five applications";
+    }
+
+    String name() {
+      return run == 0 ? kind() : kind() + ", run " + run;
+    }
+
+    boolean reconciled() {
+      return reconcile.startsWith("exit 0");
+    }
+
+    Optional<Double> slowestFirstBatchSeconds() {
+      return firstBatch.values().stream().max(Duration::compareTo).map(t -> t.toMillis() / 1000.0);
     }
   }
 
@@ -80,48 +95,93 @@ final class BenchReport {
     phases(md);
   }
 
-  /** The deployments' headline figures, one column each, against the targets. */
+  /**
+   * The deployments' headline figures against the issue's targets: a column per run, and where a deployment ran
+   * more than once, a column of the median of its runs (and how many of them kept up and reconciled).
+   */
   private void sideBySide(StringBuilder md) {
+    List<List<Deployment>> columns = new ArrayList<>();
+    deployments.forEach(d -> columns.add(List.of(d)));
+    Map<String, List<Deployment>> byKind = new LinkedHashMap<>();
+    deployments.forEach(d -> byKind.computeIfAbsent(d.kind(), k -> new ArrayList<>()).add(d));
+    byKind.values().stream().filter(runs -> runs.size() > 1).forEach(columns::add);
     md.append(String.format("%n### Whole pipeline on the local cluster, each rate held %d s%n%n| |%s%n|---|%s%n",
-        window.toSeconds(), deployments.stream().map(d -> " " + d.name() + " |").reduce("", String::concat),
-        "---|".repeat(deployments.size())));
-    row(md, "first batch after a cold start, slowest job (target 20 s)", d -> d.firstBatch().values().stream()
-        .max(Duration::compareTo).map(t -> String.format("%.1f s", t.toMillis() / 1000.0)).orElse("-"));
+        window.toSeconds(), columns.stream().map(c -> " " + title(c) + " |").reduce("", String::concat),
+        "---|".repeat(columns.size())));
+    row(md, columns, "first batch after a cold start, slowest job (target 20 s)",
+        runs -> median(runs, d -> d.slowestFirstBatchSeconds()).map(s -> String.format("%.1f s", s)).orElse("-"));
     Set<Double> asked = new TreeSet<>();
     deployments.forEach(d -> d.rates().forEach(r -> asked.add(r.rate())));
     for (double rate : asked) {
-      row(md, String.format("%,.0f/s: kept up (jobs that did not)", rate), d -> at(d, rate).map(r -> r.sustained()
-          ? "yes" : "no (" + String.join(", ", r.jobs().entrySet().stream().filter(e -> !e.getValue().keptUp())
-              .map(Map.Entry::getKey).toList()) + (r.drain() == null ? "; not drained in 20 min" : "") + ")")
-          .orElse("not run"));
-      row(md, String.format("%,.0f/s: trade time to gold p50 / p95 / p99", rate), d -> at(d, rate)
-          .map(r -> String.format("%.1f / %.1f / %.1f s", r.latency().p50(), r.latency().p95(), r.latency().p99()))
-          .orElse("-"));
-      row(md, String.format("%,.0f/s: the same, the window's second half", rate), d -> at(d, rate)
-          .map(r -> String.format("%.1f / %.1f / %.1f s", r.secondHalf().p50(), r.secondHalf().p95(),
-              r.secondHalf().p99()))
-          .orElse("-"));
-      row(md, String.format("%,.0f/s: cores used by the jobs' JVMs / the whole machine", rate), d -> at(d, rate)
-          .map(r -> String.format("%.2f / %.2f", jobCores(r), r.cores().getOrDefault(ProcessCpu.MACHINE, 0.0)))
-          .orElse("-"));
+      row(md, columns, String.format("%,.0f/s: kept up (jobs that did not)", rate), runs -> keptUp(runs, rate));
+      row(md, columns, String.format("%,.0f/s: trade time to gold p50 / p95 / p99", rate),
+          runs -> percentiles(runs, rate, RateResult::latency));
+      row(md, columns, String.format("%,.0f/s: the same, the window's second half", rate),
+          runs -> percentiles(runs, rate, RateResult::secondHalf));
+      row(md, columns, String.format("%,.0f/s: cores used by the jobs' JVMs / the whole machine", rate), runs -> {
+        Optional<Double> jobs = median(runs, d -> at(d, rate).map(BenchReport::jobCores));
+        Optional<Double> machine = median(runs, d -> at(d, rate).map(r -> r.cores().getOrDefault(ProcessCpu.MACHINE,
+            0.0)));
+        return jobs.isEmpty() ? "-" : String.format("%.2f / %.2f", jobs.get(), machine.get());
+      });
     }
-    row(md, "largest peak heap (every JVM -Xmx1g)", d -> d.memory().stream()
+    row(md, columns, "largest peak heap (every JVM -Xmx1g)", runs -> runs.stream().flatMap(d -> d.memory().stream())
         .mapToLong(m -> Math.max(m.driverPeakMib(), m.executorPeakMib())).max().stream()
         .mapToObj(mib -> mib + " MiB").findFirst().orElse("-"));
-    row(md, "reconcile --manifest after the rates", d -> d.reconcile().lines().findFirst().orElse(""));
+    row(md, columns, "reconcile --manifest after the rates", runs -> runs.size() == 1
+        ? runs.get(0).reconcile().lines().findFirst().orElse("")
+        : String.format("PASS in %d of %d runs", runs.stream().filter(Deployment::reconciled).count(), runs.size()));
   }
 
-  private void row(StringBuilder md, String what, Function<Deployment, String> value) {
+  private static String title(List<Deployment> column) {
+    return column.size() == 1 ? column.get(0).name()
+        : String.format("%s, median of %d runs", column.get(0).kind(), column.size());
+  }
+
+  private static String keptUp(List<Deployment> runs, double rate) {
+    List<RateResult> held = runs.stream().flatMap(d -> at(d, rate).stream()).toList();
+    if (held.isEmpty()) {
+      return "not run";
+    }
+    if (runs.size() > 1) {
+      return String.format("%d of %d runs", held.stream().filter(RateResult::sustained).count(), runs.size());
+    }
+    RateResult r = held.get(0);
+    return r.sustained() ? "yes" : "no (" + String.join(", ", r.jobs().entrySet().stream()
+        .filter(e -> !e.getValue().keptUp()).map(Map.Entry::getKey).toList())
+        + (r.drain() == null ? "; not drained in 20 min" : "") + ")";
+  }
+
+  private static String percentiles(List<Deployment> runs, double rate,
+      Function<RateResult, GoldLatency.Percentiles> which) {
+    Optional<Double> p50 = median(runs, d -> at(d, rate).map(r -> which.apply(r).p50()));
+    Optional<Double> p95 = median(runs, d -> at(d, rate).map(r -> which.apply(r).p95()));
+    Optional<Double> p99 = median(runs, d -> at(d, rate).map(r -> which.apply(r).p99()));
+    return p50.isEmpty() ? "-" : String.format("%.1f / %.1f / %.1f s", p50.get(), p95.get(), p99.get());
+  }
+
+  /** The median of a figure over the runs that have it (the mean of the middle two for an even count). */
+  static Optional<Double> median(List<Deployment> runs, Function<Deployment, Optional<Double>> figure) {
+    List<Double> values = runs.stream().flatMap(d -> figure.apply(d).stream()).sorted().toList();
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    int middle = values.size() / 2;
+    return Optional.of(values.size() % 2 == 1 ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2);
+  }
+
+  private static void row(StringBuilder md, List<List<Deployment>> columns, String what,
+      Function<List<Deployment>, String> value) {
     md.append("| ").append(what).append(" |");
-    deployments.forEach(d -> md.append(' ').append(value.apply(d)).append(" |"));
+    columns.forEach(runs -> md.append(' ').append(value.apply(runs)).append(" |"));
     md.append('\n');
   }
 
-  private static Optional<PipelineBench.RateResult> at(Deployment d, double rate) {
+  private static Optional<RateResult> at(Deployment d, double rate) {
     return d.rates().stream().filter(r -> r.rate() == rate).findFirst();
   }
 
-  private static double jobCores(PipelineBench.RateResult r) {
+  private static double jobCores(RateResult r) {
     return r.cores().entrySet().stream().filter(e -> e.getKey().startsWith("driver ")
         || e.getKey().startsWith("executor ")).mapToDouble(Map.Entry::getValue).sum();
   }
@@ -131,7 +191,7 @@ final class BenchReport {
     md.append(String.format("%n#### %s%n%nFirst batch after a cold start (submit to first finished batch): %s%n",
         d.name(), String.join(", ", d.firstBatch().entrySet().stream()
             .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue().toMillis() / 1000.0)).toList())));
-    for (PipelineBench.RateResult r : d.rates()) {
+    for (RateResult r : d.rates()) {
       md.append(String.format("%n**%,.0f trades/s asked, %,.0f/s sent**: %s; drained %s after the window; trade "
           + "time to gold p50 / p95 / p99 %.1f / %.1f / %.1f s (%,d trades; the window's second half %.1f / %.1f / "
           + "%.1f s).%n%n", r.rate(), r.achievedRate(),
@@ -163,7 +223,7 @@ final class BenchReport {
   }
 
   /** Which query's tasks held each application's executors in the window. */
-  private static void taskTime(StringBuilder md, PipelineBench.RateResult r) {
+  private static void taskTime(StringBuilder md, RateResult r) {
     if (r.taskTime().isEmpty()) {
       return;
     }
