@@ -161,7 +161,7 @@ final class BenchReport {
   }
 
   /** The median of a figure over the runs that have it (the mean of the middle two for an even count). */
-  static Optional<Double> median(List<Deployment> runs, Function<Deployment, Optional<Double>> figure) {
+  private static Optional<Double> median(List<Deployment> runs, Function<Deployment, Optional<Double>> figure) {
     List<Double> values = runs.stream().flatMap(d -> figure.apply(d).stream()).sorted().toList();
     if (values.isEmpty()) {
       return Optional.empty();
