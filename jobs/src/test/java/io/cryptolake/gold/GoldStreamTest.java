@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -226,6 +227,9 @@ class GoldStreamTest {
           .findFirst().orElseThrow();
       assertEquals(10, second.stateOperators()[0].numRowsUpdated(), "state writes of the second batch");
       assertEquals(110, second.stateOperators()[0].numRowsTotal());
+      Set<String> storeMetrics = second.stateOperators()[0].customMetrics().keySet();
+      assertTrue(storeMetrics.stream().anyMatch(name -> name.startsWith("rocksdb")),
+          "gold's state in RocksDB, the product's default (LakeSession): " + storeMetrics);
     } finally {
       gold.stop();
     }
