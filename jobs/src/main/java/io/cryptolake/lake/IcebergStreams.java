@@ -22,8 +22,9 @@ public final class IcebergStreams {
    * delete or rewrite rows (retention, compaction, a MERGE) add no new records and are skipped.
    *
    * <p>Iceberg 1.11's asynchronous micro-batch planner (a background thread that looks for new snapshots and
-   * plans their files while the current batch runs) is off, Iceberg's default: in one run with it, GoldStreamTest
-   * took 144 s instead of 88 s, and it has not been measured under load yet. An operator can turn it on with
+   * plans their files while the current batch runs) is off, Iceberg's default: under load it took the 0.1-0.3 s
+   * of {@code latestOffset} and planning a batch still has and moved nothing end to end (docs/benchmarks.md,
+   * round 31), and in one run with it GoldStreamTest took 144 s instead of 88 s. An operator can turn it on with
    * {@code --conf spark.sql.iceberg.async-micro-batch-planning-enabled=true} (CRYPTOLAKE_SPARK_CONF); it then
    * looks every {@code trigger}, not every 30 s (its default, which would hold new rows back that long).
    */
