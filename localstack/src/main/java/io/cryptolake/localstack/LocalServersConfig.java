@@ -105,9 +105,14 @@ public record LocalServersConfig(
     };
   }
 
-  /** Where the REST catalog server puts new tables: the warehouse path of config/local.env in this bucket. */
-  public String restWarehouse() {
+  /** Where the tables are (and the REST catalog server puts new ones): config/local.env's path in this bucket. */
+  public String warehouse() {
     return "s3a://" + bucket + "/warehouse";
+  }
+
+  /** Where the jobs keep their checkpoints: config/local.env's path in this bucket. */
+  public String checkpointRoot() {
+    return "s3a://" + bucket + "/checkpoints";
   }
 
   /**

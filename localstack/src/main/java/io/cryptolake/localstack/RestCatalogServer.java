@@ -45,7 +45,7 @@ public final class RestCatalogServer extends ManagedServer {
     env.put("CATALOG_CATALOG__IMPL", "org.apache.iceberg.jdbc.JdbcCatalog");
     env.put("CATALOG_URI", config.catalogJdbcUrl());
     env.put("CATALOG_JDBC_SCHEMA__VERSION", "V1");
-    env.put("CATALOG_WAREHOUSE", config.restWarehouse());
+    env.put("CATALOG_WAREHOUSE", config.warehouse());
     env.put("CATALOG_IO__IMPL", "org.apache.iceberg.aws.s3.S3FileIO");
     env.put("CATALOG_S3_ENDPOINT", config.s3Endpoint());
     env.put("CATALOG_S3_PATH__STYLE__ACCESS", "true");

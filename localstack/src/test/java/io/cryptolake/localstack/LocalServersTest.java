@@ -75,4 +75,28 @@ class LocalServersTest {
       assertTrue(error.getMessage().contains("CRYPTOLAKE_S3_PORT"), error.getMessage());
     }
   }
+
+  @Test
+  void theEnvironmentFilePointsTheJobsAtTheseServers() throws Exception {
+    LocalServersConfig config = LocalServersConfig.defaults().withDataDir(dataDir).withFreePorts();
+    Path file = dataDir.resolve("servers.env");
+    LocalServersCli.writeEnv(config.withCatalogServer(LocalServersConfig.CatalogServer.POSTGRES), file);
+    List<String> common = List.of(
+        "CRYPTOLAKE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:" + config.kafkaPort(),
+        "CRYPTOLAKE_S3_ENDPOINT=http://127.0.0.1:" + config.s3Port(),
+        "CRYPTOLAKE_REGISTRY_URL=http://127.0.0.1:" + config.registryPort() + "/apis/ccompat/v7",
+        "AWS_ACCESS_KEY_ID=" + config.s3AccessKey(),
+        "AWS_SECRET_ACCESS_KEY=" + config.s3SecretKey(),
+        "CRYPTOLAKE_WAREHOUSE=s3a://" + config.bucket() + "/warehouse",
+        "CRYPTOLAKE_CHECKPOINT_ROOT=s3a://" + config.bucket() + "/checkpoints");
+    List<String> postgres = new java.util.ArrayList<>(common);
+    postgres.add("CRYPTOLAKE_CATALOG_URI=jdbc:postgresql://127.0.0.1:" + config.postgresPort() + "/iceberg?user=iceberg");
+    assertEquals(postgres, Files.readAllLines(file));
+
+    LocalServersCli.writeEnv(config.withCatalogServer(LocalServersConfig.CatalogServer.REST), file);
+    List<String> rest = new java.util.ArrayList<>(common);
+    rest.addAll(List.of("CRYPTOLAKE_CATALOG_TYPE=REST", "CRYPTOLAKE_CATALOG_URI=http://127.0.0.1:" + config.restCatalogPort()));
+    assertEquals(rest, Files.readAllLines(file));
+    assertFalse(Files.exists(dataDir.resolve("servers.env.partial")), "written whole, then moved into place");
+  }
 }
