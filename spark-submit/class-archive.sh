@@ -56,7 +56,8 @@ if [[ -n "$servers_cp" ]]; then
     fi
   fi
   [[ ${#training_args[@]} -gt 0 ]] \
-    || echo "class-archive: the local servers did not start (their log: $out/servers.log); training on local files alone" >&2
+    || echo "class-archive: the local servers did not start (their log: $out/servers.log); training on local" \
+      "files alone" >&2
 fi
 # The JVM writes the archive when it exits; its log (hundreds of lines on classes CDS cannot keep, such as those
 # of signed jars and generated code) goes to training.log.

@@ -74,7 +74,8 @@ public final class LocalServersCli implements Callable<Integer> {
         "CRYPTOLAKE_CHECKPOINT_ROOT=" + config.checkpointRoot()));
     switch (config.catalogServer()) {
       case POSTGRES -> lines.add("CRYPTOLAKE_CATALOG_URI=" + config.catalogJdbcUrl());
-      case REST -> lines.addAll(List.of("CRYPTOLAKE_CATALOG_TYPE=REST", "CRYPTOLAKE_CATALOG_URI=" + config.restCatalogUrl()));
+      case REST -> lines.addAll(List.of("CRYPTOLAKE_CATALOG_TYPE=REST",
+          "CRYPTOLAKE_CATALOG_URI=" + config.restCatalogUrl()));
       case NONE -> { }
     }
     try {

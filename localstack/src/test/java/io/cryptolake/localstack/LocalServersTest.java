@@ -90,12 +90,14 @@ class LocalServersTest {
         "CRYPTOLAKE_WAREHOUSE=s3a://" + config.bucket() + "/warehouse",
         "CRYPTOLAKE_CHECKPOINT_ROOT=s3a://" + config.bucket() + "/checkpoints");
     List<String> postgres = new java.util.ArrayList<>(common);
-    postgres.add("CRYPTOLAKE_CATALOG_URI=jdbc:postgresql://127.0.0.1:" + config.postgresPort() + "/iceberg?user=iceberg");
+    postgres.add("CRYPTOLAKE_CATALOG_URI=jdbc:postgresql://127.0.0.1:" + config.postgresPort()
+        + "/iceberg?user=iceberg");
     assertEquals(postgres, Files.readAllLines(file));
 
     LocalServersCli.writeEnv(config.withCatalogServer(LocalServersConfig.CatalogServer.REST), file);
     List<String> rest = new java.util.ArrayList<>(common);
-    rest.addAll(List.of("CRYPTOLAKE_CATALOG_TYPE=REST", "CRYPTOLAKE_CATALOG_URI=http://127.0.0.1:" + config.restCatalogPort()));
+    rest.addAll(List.of("CRYPTOLAKE_CATALOG_TYPE=REST",
+        "CRYPTOLAKE_CATALOG_URI=http://127.0.0.1:" + config.restCatalogPort()));
     assertEquals(rest, Files.readAllLines(file));
     assertFalse(Files.exists(dataDir.resolve("servers.env.partial")), "written whole, then moved into place");
   }
