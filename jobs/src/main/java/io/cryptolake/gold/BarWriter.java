@@ -16,6 +16,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.streaming.MaterializedBatch;
+import io.cryptolake.streaming.MicroBatchInput;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,6 +65,9 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
+    if (MicroBatchInput.none(batch)) {
+      return;
+    }
     String writer = BatchCommits.writer(GoldConfig.OHLCV_QUERY, batch);
     if (BatchCommits.alreadyCommitted(catalog.load(Tables.OHLCV_1M), writer, batchId)) {
       LOG.info("bars batch {}: already in {}, not merged again", batchId, Tables.OHLCV_1M);

@@ -15,6 +15,7 @@ import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
+import io.cryptolake.streaming.MicroBatchInput;
 import io.cryptolake.streaming.WholeSourceStart;
 import io.cryptolake.validation.TradeValidator;
 import java.sql.Timestamp;
@@ -109,6 +110,11 @@ public final class SilverStream {
 
     @Override
     public void call(Dataset<Row> bronzeBatch, Long batchId) throws Exception {
+      if (MicroBatchInput.none(bronzeBatch)) {
+        // Nothing to transform or write: counted as a batch, without a Spark job.
+        report(new SilverBatchStats(job, batchId, 0, Map.of(), Map.of()));
+        return;
+      }
       String writer = BatchCommits.writer(job, bronzeBatch);
       // One task per core: every task writes its own files, so more tasks than cores only makes more files.
       Dataset<Row> batch = bronzeBatch.coalesce(bronzeBatch.sparkSession().sparkContext().defaultParallelism());
@@ -130,10 +136,14 @@ public final class SilverStream {
           BatchCommits.appendOnce(SilverTransform.dlqRows(validated, Tables.bronzeName(exchange)),
               lake.qualified(Tables.DLQ), dlq, writer, batchId, summary);
         }
-        LOG.info(stats.logLine());
-        stats.publish();
-        statsListener.accept(stats);
+        report(stats);
       }
+    }
+
+    private void report(SilverBatchStats stats) {
+      LOG.info(stats.logLine());
+      stats.publish();
+      statsListener.accept(stats);
     }
 
     private SilverBatchStats stats(MaterializedBatch validated, long batchId) {

@@ -9,6 +9,7 @@ import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.JobMetrics;
 import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.streaming.StreamingQueries;
+import io.cryptolake.testing.SparkJobs;
 import io.cryptolake.testing.TestLake;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.sql.Row;
@@ -99,6 +101,38 @@ class OhlcvStreamTest {
     assertNotNull(bars.get(2).getAs("quote_volume"));
     assertNotNull(bars.get(2).getAs("vwap"));
     assertEquals(2.0, JobMetrics.value(LakeMetric.BAR_OVERFLOWS) - overflowsBefore);
+  }
+
+  /**
+   * Spark runs batch 0 of the bars query even over an empty gold: a batch of no rows, with no Spark job (its
+   * planning and compiling held task slots in a cold start); the next batch makes the bars.
+   */
+  @Test
+  void aBatchOverAnEmptyGoldStartsNoSparkJob() throws Exception {
+    Lake lake = TestLake.lake("bars_empty_start", Storage.LOCAL);
+    List<StreamingQuery> started = new ArrayList<>();
+    Map<String, Long> jobs = SparkJobs.byQuery(TestLake.spark(), () -> {
+      started.add(startBars(lake));
+      drained(started.get(0));
+    });
+    StreamingQuery query = started.get(0);
+    assertEquals(0L, query.lastProgress().batchId(), "batch 0 ran");
+    assertEquals(0L, query.lastProgress().numInputRows());
+    assertEquals(0L, jobs.getOrDefault(query.id().toString(), 0L), "Spark jobs of batch 0 over an empty gold");
+
+    GoldRows.append(lake, List.of(GoldRows.trade("BINANCE", "BTCUSDT", 1, T0.plusSeconds(5), "100", "1")));
+    Map<String, Long> later = SparkJobs.byQuery(TestLake.spark(), () -> drained(query));
+    query.stop();
+    assertTrue(later.getOrDefault(query.id().toString(), 0L) > 0, "a batch with rows runs its jobs");
+    assertBarsEqualGold(lake, 1);
+  }
+
+  private static void drained(StreamingQuery query) {
+    try {
+      StreamingQueries.awaitDrained(query, Duration.ofMinutes(2));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One batch over more hours than the scan names one by one (a catch-up): the coarser scan, the same bars. */

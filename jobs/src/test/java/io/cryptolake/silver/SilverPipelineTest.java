@@ -21,6 +21,7 @@ import io.cryptolake.schemas.WireFormat;
 import io.cryptolake.streaming.QuerySupervisor;
 import io.cryptolake.testing.Pipeline;
 import io.cryptolake.testing.Produced;
+import io.cryptolake.testing.SparkJobs;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
 import io.cryptolake.testing.TestLake;
@@ -118,6 +119,43 @@ class SilverPipelineTest {
     assertEquals(manifest.exchanges().values().stream().mapToLong(Manifest.ExchangeCounts::expectedDlqTotal).sum(),
         invalidSeen);
     assertTrue(stats.batches().size() > 4, "small batches, so the two jobs' DLQ commits interleave");
+  }
+
+  /**
+   * Spark runs batch 0 of silver's query even over an empty bronze: a batch of no rows, counted and logged, with
+   * no Spark job (planning, compiling and running the transform took 22 s of a cold start while bronze's first
+   * tasks waited for the task slots); the next batch has every row, valid or not.
+   */
+  @Test
+  void aBatchOverAnEmptyBronzeStartsNoSparkJobAndTheNextHasEveryRow() throws Exception {
+    Lake lake = TestLake.lake("silver_empty_start", Storage.LOCAL);
+    Map<Exchange, String> topics = Produced.topics("silver_empty_start");
+    Exchange exchange = Exchange.KRAKEN;
+    SilverStream.StatsLog stats = new SilverStream.StatsLog();
+    List<StreamingQuery> started = new ArrayList<>();
+    Map<String, Long> jobs = SparkJobs.byQuery(TestLake.spark(), () -> {
+      started.add(SilverStream.start(TestLake.spark(), lake.config(), Pipeline.silver(lake, exchange), b -> {},
+          stats));
+      started.get(0).processAllAvailable();
+    });
+    StreamingQuery silver = started.get(0);
+    assertEquals(0L, jobs.getOrDefault(silver.id().toString(), 0L), "Spark jobs of batch 0 over an empty bronze");
+    assertEquals(List.of(new SilverBatchStats(silver.name(), 0, 0, Map.of(), Map.of())), stats.batches());
+
+    Manifest manifest = Produced.send(Produced.config(topics).withCount(400)
+        .withFaults(SyntheticConfig.spreadFaults(0.3)).withSeed(13));
+    Pipeline.bronzeCaughtUp(lake, exchange, topics.get(exchange), 1_000);
+    Map<String, Long> later = SparkJobs.byQuery(TestLake.spark(), silver::processAllAvailable);
+    silver.stop();
+    assertTrue(later.getOrDefault(silver.id().toString(), 0L) > 0, "a batch with rows runs its jobs");
+    Manifest.ExchangeCounts counts = manifest.exchanges().get(exchange.id());
+    assertEquals(counts.valid(), Pipeline.count(lake, Tables.silverName(exchange)));
+    Map<String, Long> dlqByReason = new TreeMap<>();
+    Pipeline.dlq(lake, exchange).forEach(row -> dlqByReason.merge(row.getAs("error_reason"), 1L, Long::sum));
+    assertEquals(counts.expectedDlqReasons(), dlqByReason);
+    List<SilverBatchStats> withRows = stats.batches().subList(1, stats.batches().size());
+    assertEquals(counts.valid(), withRows.stream().mapToLong(SilverBatchStats::valid).sum());
+    assertEquals(counts.expectedDlqTotal(), withRows.stream().mapToLong(SilverBatchStats::invalid).sum());
   }
 
   /** A producer that adds an optional field registers a second schema version; both versions decode. */
