@@ -48,19 +48,20 @@ final class JobRunner {
 
   /**
    * Runs streaming jobs in one application named {@code app}: one job (its own spark-submit script) or
-   * several (pipeline.sh). Each job takes its checkpoint's lease while Spark starts, so a copy already
-   * running stops this one before it reads or writes a row (exit 2; its Spark application ends with the JVM;
-   * should another copy take a lease over later, this JVM exits 1 after its shutdown hook stops the queries);
-   * then its check before the queries, then its queries under supervision ({@link #superviseStreaming}). Each
-   * job keeps its own checkpoints, so a deployment can move between five applications and one without losing
-   * state; in one application each job has its own metrics ({@link JobMetrics#declareJobs}). Each job has its
-   * own pool of Spark's fair scheduler (gold's bars one more), so a long silver batch does not hold bronze's
-   * tasks back, nor a long bars batch gold's trades. Beside the queries, the tables the jobs write have their
-   * old snapshots expired ({@link SnapshotExpiry#every}).
+   * several (pipeline.sh). Each job takes its checkpoint's lease before Spark starts, so a copy already
+   * running stops this one before it binds a port or reads a row (should another copy take a lease over
+   * later, this JVM exits 1 after its shutdown hook stops the queries); then its check before the queries,
+   * then its queries under supervision ({@link #superviseStreaming}). Each job keeps its own checkpoints,
+   * so a deployment can move between five applications and one without losing state; in one application
+   * each job has its own metrics ({@link JobMetrics#declareJobs}). Each job has its own pool of Spark's fair
+   * scheduler (gold's bars one more), so a long silver batch does not hold bronze's tasks back, nor a long
+   * bars batch gold's trades. Beside the queries, the tables the jobs write have their old snapshots expired
+   * ({@link SnapshotExpiry#every}).
    */
   static int runStreaming(String app, StreamConfig stream, LakeConfig lake, List<JobQueries> jobs) {
     List<AutoCloseable> open = new ArrayList<>();
     try {
+      open.addAll(leases(jobs, stream, lake));
       boolean together = jobs.size() > 1;
       if (together) {
         JobMetrics.declareJobs(jobs.stream().map(JobQueries::name).toList());
@@ -69,15 +70,7 @@ final class JobRunner {
       // batch of one query does not hold the tasks of another back; background work waits for all of them.
       List<String> pools = new ArrayList<>(jobs.stream().map(JobQueries::name).toList());
       pools.add(GoldConfig.OHLCV_QUERY);
-      // Spark starts while the leases are taken (their S3 clients and second of waiting overlap Spark's start and
-      // its executors' launch); nothing reads or writes the lake before every lease is held.
-      CompletableFuture<SparkSession> starting = CompletableFuture.supplyAsync(
-          () -> LakeSession.forJob(app, lake, SchedulerPools.settings(pools)), daemonThreadPerTask("spark-start"));
-      open.addAll(leases(jobs, stream, lake));
-      SparkSession spark = started(starting);
-      // Active on this thread, and so on the threads it starts, as if it had started here: code that looks a catalog
-      // up through the active session's settings finds none otherwise (bronze's query start did not).
-      SparkSession.setActiveSession(spark);
+      SparkSession spark = LakeSession.forJob(app, lake, SchedulerPools.settings(pools));
       // Once per application, each table once: both silvers write the DLQ.
       open.add(SnapshotExpiry.every(stream.expireSnapshotsEvery(), spark, lake, stream.checkpointRoot(),
           jobs.stream().flatMap(job -> job.writes().stream()).collect(Collectors.toCollection(LinkedHashSet::new))));
@@ -168,15 +161,6 @@ final class JobRunner {
   /** A start-up step that reads the lake, run again while one of {@code servers} does not answer. */
   static void beforeQueries(String name, List<Server> servers, Runnable step) {
     StartupWait.run(name, new ServerWatch(servers), QuerySupervisor.RestartPolicy.defaults(), step);
-  }
-
-  /** The session started beside the leases, or what stopped it from starting. */
-  private static SparkSession started(CompletableFuture<SparkSession> starting) {
-    try {
-      return starting.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    }
   }
 
   /**

@@ -1,17 +1,13 @@
 package io.cryptolake.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cryptolake.streaming.QuerySupervisor.RestartPolicy;
 import io.cryptolake.testing.TestLake;
-import io.cryptolake.testing.TestLake.Lake;
-import io.cryptolake.testing.TestLake.Storage;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,32 +56,6 @@ class JobRunnerTest {
         new RestartPolicy(20, Duration.ofMillis(10), Duration.ofMillis(10)));
     assertEquals(1, status, "the job's exit status");
     assertEquals(1, starts.get(), "starts of a query that cannot run as configured");
-  }
-
-  /**
-   * The session starts on a thread of its own, beside the leases; the job's threads (its checks, then its queries'
-   * supervisors, which inherit it) must still have it as their active session, as when it started on the job's
-   * thread: without it every bronze application of the five failed its query's start with CATALOG_NOT_FOUND.
-   */
-  @Test
-  void theSessionStartedBesideTheLeasesIsTheActiveOneOfTheJobsThreads() {
-    Lake lake = TestLake.lake("active_session", Storage.LOCAL);
-    SparkSession spark = TestLake.spark();
-    List<Object> seen = new CopyOnWriteArrayList<>();
-    JobQueries probe = new JobQueries("probe", List.of(), List.of(), session -> {
-      seen.add(SparkSession.getActiveSession().isDefined() ? SparkSession.getActiveSession().get() : "none");
-      throw new IllegalStateException("probed");
-    }, session -> List.of());
-    // A driver's main thread has no active session before the job starts one.
-    SparkSession.clearActiveSession();
-    try {
-      IllegalStateException stop = assertThrows(IllegalStateException.class,
-          () -> JobRunner.runStreaming("active-session", lake.stream("200ms"), lake.config(), List.of(probe)));
-      assertEquals("probed", stop.getMessage());
-    } finally {
-      SparkSession.setActiveSession(spark);
-    }
-    assertEquals(List.of(spark), seen, "the job thread's active session");
   }
 
   private static DataStreamWriter<Row> rate(SparkSession spark, String name) {
