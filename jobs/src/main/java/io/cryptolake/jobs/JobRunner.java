@@ -12,6 +12,7 @@ import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.metrics.QueryTriggers;
 import io.cryptolake.streaming.CheckpointLease;
 import io.cryptolake.streaming.GracefulShutdown;
+import io.cryptolake.streaming.LeaseStore;
 import io.cryptolake.streaming.QuerySupervisor;
 import io.cryptolake.streaming.SchedulerPools;
 import io.cryptolake.streaming.ServerWatch;
@@ -61,7 +62,9 @@ final class JobRunner {
   static int runStreaming(String app, StreamConfig stream, LakeConfig lake, List<JobQueries> jobs) {
     List<AutoCloseable> open = new ArrayList<>();
     try {
-      open.addAll(leases(jobs, stream, lake));
+      LeaseStore leaseStore = new LeaseStore(LakeSession.hadoopConfiguration(lake));
+      open.add(leaseStore);
+      open.addAll(leases(jobs, stream, leaseStore));
       boolean together = jobs.size() > 1;
       if (together) {
         JobMetrics.declareJobs(jobs.stream().map(JobQueries::name).toList());
@@ -164,15 +167,15 @@ final class JobRunner {
   }
 
   /**
-   * Every job's lease, taken side by side (each waits a second to read its lease back). Should another copy take
-   * one over later, this JVM exits 1 after its shutdown hook stops the queries. When one is refused, those taken
-   * are given up and the refusal is thrown.
+   * Every job's lease, taken side by side (each waits a second to read its lease back) through one store's file
+   * system. Should another copy take one over later, this JVM exits 1 after its shutdown hook stops the queries.
+   * When one is refused, those taken are given up and the refusal is thrown.
    */
-  private static List<CheckpointLease> leases(List<JobQueries> jobs, StreamConfig stream, LakeConfig lake) {
+  private static List<CheckpointLease> leases(List<JobQueries> jobs, StreamConfig stream, LeaseStore store) {
     Executor takers = daemonThreadPerTask("lease-taker");
     List<CompletableFuture<CheckpointLease>> taking = jobs.stream()
         .map(job -> CompletableFuture.supplyAsync(() -> CheckpointLease.acquire(stream.checkpointFor(job.name()),
-            LakeSession.hadoopConfiguration(lake), job.name(), () -> System.exit(1)), takers))
+            store, job.name(), () -> System.exit(1)), takers))
         .toList();
     List<CheckpointLease> taken = new ArrayList<>();
     RuntimeException refused = null;

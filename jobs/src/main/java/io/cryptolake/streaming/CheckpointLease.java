@@ -17,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
-import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
@@ -55,13 +54,17 @@ public final class CheckpointLease implements AutoCloseable {
   }
 
   private final FileSystem fs;
+  /** The store this lease opened for itself, closed with it; null for a store shared with other leases. */
+  private final LeaseStore own;
   private final Path file;
   private final Holder me;
   private final Duration ttl;
   private final ScheduledExecutorService renewer;
 
-  private CheckpointLease(FileSystem fs, Path file, Holder me, Duration ttl, Duration renew, Runnable onLost) {
+  private CheckpointLease(FileSystem fs, LeaseStore own, Path file, Holder me, Duration ttl, Duration renew,
+      Runnable onLost) {
     this.fs = fs;
+    this.own = own;
     this.file = file;
     this.me = me;
     this.ttl = ttl;
@@ -81,6 +84,11 @@ public final class CheckpointLease implements AutoCloseable {
     return acquire(checkpointDir, hadoop, job, onLost, TTL, RENEW, DYING);
   }
 
+  /** As {@link #acquire(String, Configuration, String, Runnable)}, on a store shared with other leases. */
+  public static CheckpointLease acquire(String checkpointDir, LeaseStore store, String job, Runnable onLost) {
+    return acquire(checkpointDir, "the checkpoint", store, null, job, onLost, TTL, RENEW, DYING);
+  }
+
   /**
    * The same lease on a directory that is not a checkpoint but a lock, such as one DLQ replay at a time: a
    * second holder is refused with "the lock" instead of "the checkpoint" in its message.
@@ -94,15 +102,27 @@ public final class CheckpointLease implements AutoCloseable {
     return acquire(checkpointDir, "the checkpoint", hadoop, job, onLost, ttl, renew, dying);
   }
 
-  /** {@code what}: what the directory is to the holder, for the refusal's message. */
+  /** On a store of the lease's own, closed with it (or at once, when the lease is not taken). */
   private static CheckpointLease acquire(String checkpointDir, String what, Configuration hadoop, String job,
       Runnable onLost, Duration ttl, Duration renew, Duration dying) {
+    LeaseStore own = new LeaseStore(hadoop);
+    try {
+      return acquire(checkpointDir, what, own, own, job, onLost, ttl, renew, dying);
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  /** {@code what}: what the directory is to the holder, for the refusal's message. */
+  private static CheckpointLease acquire(String checkpointDir, String what, LeaseStore store, LeaseStore own,
+      String job, Runnable onLost, Duration ttl, Duration renew, Duration dying) {
     // The checkpoint store (S3) may be down when the job starts: wait for it as a query would, within bounds.
     long giveUpAt = System.nanoTime() + STORE_PATIENCE.toNanos();
     Backoff backoff = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
     while (true) {
       try {
-        return tryAcquire(checkpointDir, what, hadoop, job, onLost, ttl, renew, dying);
+        return tryAcquire(checkpointDir, what, store, own, job, onLost, ttl, renew, dying);
       } catch (UncheckedIOException e) {
         if (System.nanoTime() > giveUpAt) {
           throw e;
@@ -115,20 +135,11 @@ public final class CheckpointLease implements AutoCloseable {
     }
   }
 
-  private static CheckpointLease tryAcquire(String checkpointDir, String what, Configuration hadoop, String job,
-      Runnable onLost, Duration ttl, Duration renew, Duration dying) {
+  private static CheckpointLease tryAcquire(String checkpointDir, String what, LeaseStore store, LeaseStore own,
+      String job, Runnable onLost, Duration ttl, Duration renew, Duration dying) {
     try {
       Path dir = new Path(checkpointDir);
-      // Its own instance: the cached one would be Spark's later, built from this configuration instead of Spark's.
-      // The renewal rewrites the file while another copy may read it: a whole small object per GET, so S3A's
-      // check that an object did not change under an open stream is off here.
-      Configuration conf = new Configuration(hadoop);
-      conf.set("fs.s3a.change.detection.mode", "none");
-      FileSystem fs = FileSystem.newInstance(dir.toUri(), conf);
-      if (fs instanceof ChecksumFileSystem checksummed) {
-        // Local: the lease without a .crc beside it, which a rename could not replace together with it.
-        fs = checksummed.getRawFileSystem();
-      }
+      FileSystem fs = store.fileSystem(dir);
       fs.mkdirs(dir);
       Path file = new Path(dir, FILE);
       waitForHolder(fs, file, what, job, checkpointDir, ttl, dying);
@@ -142,7 +153,7 @@ public final class CheckpointLease implements AutoCloseable {
       }
       LOG.info("{} holds the lease of {} (renewed every {} s, free {} s after the last renewal)", job, checkpointDir,
           renew.toSeconds(), ttl.toSeconds());
-      return new CheckpointLease(fs, file, me, ttl, renew, onLost);
+      return new CheckpointLease(fs, own, file, me, ttl, renew, onLost);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot take the lease of " + checkpointDir, e);
     } catch (InterruptedException e) {
@@ -213,10 +224,12 @@ public final class CheckpointLease implements AutoCloseable {
       if (holder.isPresent() && holder.get().id().equals(me.id())) {
         fs.delete(file, false);
       }
-      fs.close();
     } catch (IOException e) {
       LOG.warn("could not give up the lease of {}: {}; it expires in {} s", file.getParent(), e.toString(),
           ttl.toSeconds());
+    }
+    if (own != null) {
+      own.close();
     }
   }
 

@@ -10,6 +10,8 @@ import io.cryptolake.testing.TestLake.Storage;
 import io.cryptolake.testing.TestLake;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -66,6 +68,36 @@ class CheckpointLeaseTest {
     Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> lost.get() == 1);
     afterExpiry.close();
     assertEquals("usurper", CheckpointLease.read(fs, file).orElseThrow().id(), "close leaves another's lease alone");
+  }
+
+  /**
+   * The one application takes five leases at start: one S3 file system (and S3 client) for all of them, not one
+   * each; giving one lease up leaves the others held and their store open.
+   */
+  @Test
+  void theLeasesOfOneApplicationShareOneFileSystem() throws Exception {
+    Lake lake = TestLake.lake("lease_shared", Storage.S3);
+    Configuration hadoop = TestLake.spark().sparkContext().hadoopConfiguration();
+    List<String> jobs = List.of("bronze-binance", "bronze-kraken", "silver-binance", "silver-kraken", "gold");
+    try (LeaseStore store = new LeaseStore(hadoop)) {
+      List<CheckpointLease> leases = new ArrayList<>();
+      for (String job : jobs) {
+        leases.add(CheckpointLease.acquire(lake.checkpointRoot() + "/" + job, store, job, () -> { }));
+      }
+      assertEquals(1, store.openFileSystems());
+      leases.get(0).close();
+      String freed = lake.checkpointRoot() + "/" + jobs.get(0);
+      FileSystem fs = store.fileSystem(new org.apache.hadoop.fs.Path(freed));
+      assertTrue(CheckpointLease.read(fs, new org.apache.hadoop.fs.Path(freed, CheckpointLease.FILE)).isEmpty(),
+          "the lease given up is gone");
+      for (String job : jobs.subList(1, jobs.size())) {
+        ConfigError refused = assertThrows(ConfigError.class, () -> CheckpointLease.acquire(
+            lake.checkpointRoot() + "/" + job, hadoop, job, () -> { }, Duration.ofMinutes(1), RENEW, DYING), job);
+        assertTrue(refused.getMessage().startsWith("already running: the checkpoint "), refused.getMessage());
+      }
+      assertEquals(1, store.openFileSystems());
+      leases.subList(1, leases.size()).forEach(CheckpointLease::close);
+    }
   }
 
   /**
