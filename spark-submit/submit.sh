@@ -10,8 +10,10 @@
 #   CRYPTOLAKE_DRIVER_CORES (cluster mode) / CRYPTOLAKE_EXECUTOR_CORES   (1 / 1); CRYPTOLAKE_EXECUTOR_CORES_<JOB>
 #                           for one job
 #   CRYPTOLAKE_MAX_CORES    cores of a job on a standalone cluster (1); CRYPTOLAKE_MAX_CORES_<JOB> for one job
-#   CRYPTOLAKE_JOBS_JAR     the jobs jar: a path, or in cluster mode a URL every worker can fetch (http(s)://,
-#                           hdfs://...)                     (jobs/target/cryptolake-jobs.jar)
+#   CRYPTOLAKE_JOBS_JAR     the jobs jar: a path (each executor fetches it from the driver), local:<path> (the
+#                           jar is at that path on every host: executors read it there, nothing is fetched; client
+#                           mode), or in cluster mode a URL every worker can fetch (http(s)://, hdfs://...)
+#                           (jobs/target/cryptolake-jobs.jar; bin/cluster's client mode: local:<that path>)
 #   CRYPTOLAKE_SPARK_CONF   extra "--conf k=v ..." arguments
 #   CRYPTOLAKE_LOG4J2       logging configuration: a file on every host that runs a driver or an executor
 #                           (default: spark-submit/log4j2.properties for a client-mode driver, the copy of it
@@ -29,8 +31,12 @@ jar="${CRYPTOLAKE_JOBS_JAR:-$root/jobs/target/cryptolake-jobs.jar}"
 deploy_mode="${SPARK_DEPLOY_MODE:-client}"
 [[ "$deploy_mode" == client || "$deploy_mode" == cluster ]] \
   || { echo "submit: SPARK_DEPLOY_MODE must be client or cluster, not '$deploy_mode'" >&2; exit 2; }
-if [[ "$jar" != *://* && ! -f "$jar" ]]; then
-  echo "submit: $jar not found; build it with 'make build'" >&2
+if [[ "$jar" == local:* && "$deploy_mode" == cluster ]]; then
+  echo "submit: CRYPTOLAKE_JOBS_JAR=$jar: a local: jar is for client mode; in cluster mode give a URL every worker can fetch" >&2
+  exit 2
+fi
+if [[ "$jar" != *://* && ! -f "${jar#local:}" ]]; then
+  echo "submit: ${jar#local:} not found; build it with 'make build'" >&2
   exit 2
 fi
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
