@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The file systems {@link CheckpointLease}s read and write, one per store (scheme and authority) for all the
  * leases of one process: the one application takes five leases at start, and each S3A instance builds an S3
- * client of its own (a second of CPU on a cold JVM, while the driver is starting on a full machine). Not Hadoop's
- * cache: that instance becomes Spark's later, with the lease's settings instead of Spark's.
+ * client and thread pools of its own, while the driver is starting on a busy machine (docs/benchmarks.md, round
+ * 34). Not Hadoop's cache: that instance becomes Spark's later, with the lease's settings instead of Spark's.
  */
 public final class LeaseStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaseStore.class);
