@@ -302,22 +302,46 @@ public final class LocalCluster {
    * neither answers.
    */
   public Map<String, Double> metrics(String job) {
-    Map<String, Double> own = pluginMetrics(job, "");
-    return !own.isEmpty() || job.equals(ONE_APPLICATION) ? own
-        : pluginMetrics(ONE_APPLICATION, job.replace('-', '_') + "_");
+    return metrics(List.of(job)).get(job);
   }
 
-  private Map<String, Double> pluginMetrics(String app, String prefix) {
+  /**
+   * {@link #metrics(String)} of several jobs, the one-application deployment's endpoint read once for all of
+   * them: the driver a benchmark measures renders every Spark metric once per poll, not once per job.
+   */
+  public Map<String, Map<String, Double>> metrics(List<String> jobs) {
+    Map<String, Map<String, Double>> byJob = new LinkedHashMap<>();
+    Map<String, Double> shared = null;
+    for (String job : jobs) {
+      Map<String, Double> own = pluginMetrics(job);
+      if (own.isEmpty() && !job.equals(ONE_APPLICATION)) {
+        shared = shared != null ? shared : pluginMetrics(ONE_APPLICATION);
+        own = withoutPrefix(shared, job.replace('-', '_') + "_");
+      }
+      byJob.put(job, own);
+    }
+    return byJob;
+  }
+
+  private Map<String, Double> pluginMetrics(String app) {
     Map<String, Double> metrics = new LinkedHashMap<>();
     get("http://127.0.0.1:" + setting(Project.uiPortVariable(app)) + "/metrics/prometheus/").ifPresent(body -> {
       Matcher m = PLUGIN_METRIC.matcher(body);
       while (m.find()) {
-        if (m.group(1).startsWith(prefix)) {
-          metrics.put(m.group(1).substring(prefix.length()), Double.parseDouble(m.group(3)));
-        }
+        metrics.put(m.group(1), Double.parseDouble(m.group(3)));
       }
     });
     return metrics;
+  }
+
+  private static Map<String, Double> withoutPrefix(Map<String, Double> metrics, String prefix) {
+    Map<String, Double> selected = new LinkedHashMap<>();
+    metrics.forEach((name, value) -> {
+      if (name.startsWith(prefix)) {
+        selected.put(name.substring(prefix.length()), value);
+      }
+    });
+    return selected;
   }
 
   /** The heap a job's driver uses now (Spark's JVM source on its Prometheus endpoint); empty when it does not answer. */
@@ -361,10 +385,9 @@ public final class LocalCluster {
       pause(Duration.ofSeconds(5));
       Map<String, Double> inputs = new HashMap<>();
       boolean ready = true;
-      for (String job : jobs) {
-        Map<String, Double> metrics = metrics(job);
-        ready &= idleAndUpToDate(metrics);
-        inputs.put(job, metrics.get("records_in"));
+      for (var job : metrics(jobs).entrySet()) {
+        ready &= idleAndUpToDate(job.getValue());
+        inputs.put(job.getKey(), job.getValue().get("records_in"));
       }
       if (!ready || !inputs.equals(previous)) {
         quietSince = System.nanoTime();

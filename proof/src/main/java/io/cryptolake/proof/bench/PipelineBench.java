@@ -90,11 +90,12 @@ final class PipelineBench {
     Map<String, Duration> firstBatch = new LinkedHashMap<>();
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (firstBatch.size() < jobs.size() && System.nanoTime() < deadline) {
-      for (String job : jobs) {
-        if (!firstBatch.containsKey(job) && cluster.metrics(job).getOrDefault("batch_duration_ms", 0.0) > 0) {
+      List<String> waiting = jobs.stream().filter(job -> !firstBatch.containsKey(job)).toList();
+      cluster.metrics(waiting).forEach((job, metrics) -> {
+        if (metrics.getOrDefault("batch_duration_ms", 0.0) > 0) {
           firstBatch.put(job, Duration.between(submitted.get(job), Instant.now()));
         }
-      }
+      });
       LocalCluster.pause(Duration.ofMillis(500));
     }
     return firstBatch;
@@ -123,8 +124,9 @@ final class PipelineBench {
     while (!done) {
       LocalCluster.pause(SAMPLE_EVERY);
       done = sent.isDone();
-      for (String job : jobs) {
-        Map<String, Double> m = cluster.metrics(job);
+      for (var metrics : cluster.metrics(jobs).entrySet()) {
+        String job = metrics.getKey();
+        Map<String, Double> m = metrics.getValue();
         batchMs.computeIfAbsent(job, j -> new ArrayList<>()).add(m.getOrDefault("batch_duration_ms", 0.0));
         // A job publishes the trigger of its query furthest over it (gold: trades or bars); the shortest seen is
         // the trigger of the query whose backlog is measured (gold's trades, not its bars).
