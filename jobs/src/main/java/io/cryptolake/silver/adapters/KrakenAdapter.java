@@ -1,7 +1,10 @@
 package io.cryptolake.silver.adapters;
 
+import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
@@ -47,7 +50,12 @@ public final class KrakenAdapter implements ExchangeAdapter {
   @Override
   public Column currency(Column raw) {
     Column symbol = raw.getField("symbol");
-    return when(symbol.contains("/"), upper(substring_index(symbol, "/", -1)));
+    Column quote = substring_index(symbol, "/", -1);
+    // Spark's upper case maps through ICU, whose first use costs each executor JVM about a second of CPU
+    // (docs/benchmarks.md, round 36). ASCII text (one byte per character of valid UTF-8) gets the same answer
+    // from ASCII case; any other text still gets Spark's.
+    Column ascii = is_valid_utf8(quote).and(octet_length(quote).equalTo(length(quote)));
+    return when(symbol.contains("/"), when(ascii, AsciiCase.upper(quote)).otherwise(upper(quote)));
   }
 
   @Override
