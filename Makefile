@@ -99,7 +99,7 @@ submit-gold: ## Submit gold, with its 1-minute bars, to the local cluster
 $(addprefix submit-,$(JOBS)):
 	bin/cluster submit $(@:submit-%=%) $(ARGS)
 
-submit-pipeline: ## The five jobs in ONE application instead (one driver, two executors; stop the five first, ARGS as theirs)
+submit-pipeline: ## The five jobs in ONE application instead (one driver, one two-core executor; stop the five first, ARGS as theirs)
 	bin/cluster submit pipeline $(ARGS)
 
 stop-pipeline logs-pipeline:

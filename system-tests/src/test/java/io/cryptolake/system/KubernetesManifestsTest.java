@@ -72,8 +72,12 @@ class KubernetesManifestsTest {
     // No trigger of its own: the jobs' default serves both deployments, as pipeline.sh leaves it.
     assertFalse(Project.read("spark-submit/pipeline.sh").contains("CRYPTOLAKE_TRIGGER_INTERVAL"));
     assertNull(map(map(app, "spec"), "driver").get("env"), "the one application's driver sets no env");
-    assertEquals(Integer.valueOf(LOCAL.get("CRYPTOLAKE_MAX_CORES_PIPELINE")),
-        map(map(app, "spec"), "executor").get("instances"), "one-core executors: the local cluster's cores");
+    // The local cluster's executors: their cores each, and as many as its cores in all need.
+    int executorCores = Integer.parseInt(LOCAL.get("CRYPTOLAKE_EXECUTOR_CORES_PIPELINE"));
+    Map<String, Object> executor = map(map(app, "spec"), "executor");
+    assertEquals(executorCores, executor.get("cores"), "the local cluster's cores per executor");
+    assertEquals(Integer.parseInt(LOCAL.get("CRYPTOLAKE_MAX_CORES_PIPELINE")) / executorCores,
+        executor.get("instances"), "the local cluster's cores in all");
   }
 
   /** A SparkApplication that runs what spark-submit/APP.sh runs: class, arguments, jar, ports, logging, settings. */
