@@ -3,26 +3,24 @@ package io.cryptolake.lake;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FilterFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.util.Progressable;
 import org.apache.hadoop.util.functional.FutureIO;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.exceptions.RuntimeIOException;
 import org.apache.iceberg.hadoop.HadoopFileIO;
-import org.apache.iceberg.hadoop.HadoopInputFile;
+import org.apache.iceberg.hadoop.HadoopOutputFile;
 import org.apache.iceberg.hadoop.Util;
 import org.apache.iceberg.io.DelegatingInputStream;
-import org.apache.iceberg.io.DelegatingOutputStream;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.OutputFile;
-import org.apache.iceberg.io.PositionOutputStream;
 import org.apache.iceberg.io.SeekableInputStream;
 
 /**
@@ -67,7 +65,8 @@ public class LakeFileIO extends HadoopFileIO {
 
   @Override
   public OutputFile newOutputFile(String location) {
-    return new NewFile(location, this);
+    Path path = new Path(location);
+    return HadoopOutputFile.fromPath(path, new ProbeFreeCreates(fileSystem(path)), conf());
   }
 
   FileSystem fileSystem(Path path) {
@@ -149,52 +148,23 @@ public class LakeFileIO extends HadoopFileIO {
     }
   }
 
-  /** A file Iceberg is about to write, created without S3A's probes. */
-  private static final class NewFile implements OutputFile {
-    private final String location;
-    private final LakeFileIO io;
-
-    NewFile(String location, LakeFileIO io) {
-      this.location = location;
-      this.io = io;
+  /**
+   * Creates through the wrapped file system's builder, without S3A's probes. Iceberg's own output file over it, not
+   * one of ours: Iceberg's Parquet writer copies a HadoopOutputFile's configuration, and for any other output file
+   * builds a new one, which parses Hadoop's default XML files again for every data file (5.7 ms of an executor's
+   * CPU each, a tenth of its task time in a cold start; docs/benchmarks.md, round 37).
+   */
+  private static final class ProbeFreeCreates extends FilterFileSystem {
+    ProbeFreeCreates(FileSystem fs) {
+      super(fs);
     }
 
     @Override
-    public PositionOutputStream create() {
-      return open(false);
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite() {
-      return open(true);
-    }
-
-    private PositionOutputStream open(boolean overwrite) {
-      Path path = new Path(location);
-      try {
-        // FileSystem.createFile returns the builder as a raw type.
-        return new Output((FSDataOutputStream) io.fileSystem(path).createFile(path).overwrite(overwrite).recursive()
-            .opt(CREATE_PERFORMANCE, "true").build());
-      } catch (FileAlreadyExistsException e) {
-        throw new AlreadyExistsException(e, "Path already exists: %s", location);
-      } catch (IOException e) {
-        throw new RuntimeIOException(e, "Failed to create file: %s", location);
-      }
-    }
-
-    @Override
-    public String location() {
-      return location;
-    }
-
-    @Override
-    public InputFile toInputFile() {
-      return HadoopInputFile.fromLocation(location, io.conf());
-    }
-
-    @Override
-    public String toString() {
-      return location;
+    public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize,
+        short replication, long blockSize, Progressable progress) throws IOException {
+      // FileSystem.createFile returns the builder as a raw type.
+      return (FSDataOutputStream) fs.createFile(path).overwrite(overwrite).recursive().opt(CREATE_PERFORMANCE, "true")
+          .build();
     }
   }
 
@@ -239,45 +209,6 @@ public class LakeFileIO extends HadoopFileIO {
     @Override
     public InputStream getDelegate() {
       return in;
-    }
-  }
-
-  /** Hadoop's output stream as Iceberg's; Parquet reaches the Hadoop stream through {@link #getDelegate}. */
-  private static final class Output extends PositionOutputStream implements DelegatingOutputStream {
-    private final FSDataOutputStream out;
-
-    Output(FSDataOutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public long getPos() throws IOException {
-      return out.getPos();
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-    }
-
-    @Override
-    public void write(byte[] buffer, int offset, int length) throws IOException {
-      out.write(buffer, offset, length);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.close();
-    }
-
-    @Override
-    public OutputStream getDelegate() {
-      return out;
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cryptolake.testing.TestLake;
@@ -23,9 +24,11 @@ import org.apache.hadoop.fs.s3a.Statistic;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.hadoop.HadoopOutputFile;
 import org.apache.iceberg.io.DelegatingInputStream;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.OutputFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,6 +86,18 @@ class LakeFileIOTest {
     assertArrayEquals(FIRST, read(io.newInputFile(existing, FIRST.length)));
     write(io, existing, SECOND, true);
     assertArrayEquals(SECOND, read(io.newInputFile(existing, SECOND.length)));
+  }
+
+  @Test
+  void parquetsWriterIsGivenTheFileIOsConfiguration() {
+    // Iceberg's Parquet writer copies the configuration of a HadoopOutputFile; for any other output file it builds
+    // a new one, parsing Hadoop's default XML files again for every data file it writes.
+    Lake lake = TestLake.lake("lake_file_io_conf", Storage.LOCAL);
+    LakeFileIO io = new LakeFileIO(TestLake.spark().sessionState().newHadoopConf());
+    String location = lake.dir().resolve("data/00000-0-f.parquet").toUri().toString();
+    OutputFile file = io.newOutputFile(location);
+    assertSame(io.conf(), assertInstanceOf(HadoopOutputFile.class, file).getConf());
+    assertEquals(new Path(location).toString(), file.location());
   }
 
   @Test
