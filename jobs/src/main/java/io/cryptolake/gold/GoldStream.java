@@ -36,6 +36,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -91,8 +92,8 @@ public final class GoldStream {
     StructType input = micros.schema();
     StructType output = input.add(DISPOSITION, DataTypes.StringType);
     long delayMs = config.watermarkDelay().toMillis();
-    Dataset<Row> decided = micros
-        .withWatermark("timestamp", delayMs + " milliseconds")
+    Dataset<Row> decided = oneTaskForOneStatePartition(spark, micros
+        .withWatermark("timestamp", delayMs + " milliseconds"))
         .groupByKey((MapFunction<Row, String>) GoldStream::key, Encoders.STRING())
         .flatMapGroupsWithState(new Deduplicator(delayMs, config.expiryCheckMs(),
             input.fieldIndex("timestamp")),
@@ -133,6 +134,20 @@ public final class GoldStream {
 
   private interface QueryStart {
     StreamingQuery start() throws TimeoutException;
+  }
+
+  /**
+   * With one shuffle partition (the product's default) the de-duplication state is one partition, and Spark
+   * would still shuffle every batch into it: each row serialised, compressed, written to the executor's disk
+   * and read back. Read in one task instead, the batch already is that one partition and Spark plans no shuffle
+   * before the state operator (a single partition satisfies its distribution; the watermark's operator does not
+   * pass its child's partitioning on, so the batch is coalesced after it). The state is the same operator's,
+   * keyed the same way, in the same one partition, so a checkpoint written with the shuffle goes on without it.
+   * With more partitions (a cluster, or a checkpoint that started with more, which Spark keeps), the batch is
+   * shuffled as before.
+   */
+  private static Dataset<Row> oneTaskForOneStatePartition(SparkSession spark, Dataset<Row> batch) {
+    return Integer.parseInt(spark.conf().get(SQLConf.SHUFFLE_PARTITIONS().key())) == 1 ? batch.coalesce(1) : batch;
   }
 
   /** The unified columns every silver table has. */

@@ -2,6 +2,7 @@ package io.cryptolake.gold;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -36,11 +37,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
+import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
 import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 class GoldStreamTest {
 
@@ -227,6 +232,9 @@ class GoldStreamTest {
           .findFirst().orElseThrow();
       assertEquals(10, second.stateOperators()[0].numRowsUpdated(), "state writes of the second batch");
       assertEquals(110, second.stateOperators()[0].numRowsTotal());
+      SparkPlan plan = ((StreamingQueryWrapper) gold).streamingQuery().lastExecution().executedPlan();
+      assertFalse(hasShuffle(plan),
+          "one state partition, read in one task: no shuffle before the state operator\n" + plan);
       Set<String> storeMetrics = second.stateOperators()[0].customMetrics().keySet();
       assertTrue(storeMetrics.stream().anyMatch(name -> name.startsWith("rocksdb")),
           "gold's state in RocksDB, the product's default (LakeSession): " + storeMetrics);
@@ -234,6 +242,11 @@ class GoldStreamTest {
       gold.stop();
     }
     assertEquals(110, Pipeline.count(lake, Tables.GOLD));
+  }
+
+  private static boolean hasShuffle(SparkPlan plan) {
+    return plan instanceof ShuffleExchangeLike
+        || CollectionConverters.asJava(plan.children()).stream().anyMatch(GoldStreamTest::hasShuffle);
   }
 
   private static long stateRows(StreamingQuery query) {

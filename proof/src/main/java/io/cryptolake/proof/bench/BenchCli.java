@@ -56,11 +56,12 @@ public final class BenchCli implements Callable<Integer> {
   double faults;
 
   @Option(names = "--stages", split = ",", defaultValue = "kafka,bronze,connect,silver,naive,pipeline",
-      description = "What to measure (${DEFAULT-VALUE}); silver and naive read bronze's table, so they imply bronze.")
+      description = "What to measure (${DEFAULT-VALUE}; also gold); silver and naive read bronze's table, so they "
+          + "imply bronze; gold reads silver's, so it implies silver.")
   Set<Stage> stages;
 
   /** The parts of the benchmark, in the order they run. */
-  enum Stage { KAFKA, BRONZE, CONNECT, SILVER, NAIVE, PIPELINE }
+  enum Stage { KAFKA, BRONZE, CONNECT, SILVER, NAIVE, GOLD, PIPELINE }
 
   @Option(names = "--deployments", split = ",", defaultValue = "five,one",
       description = "How the pipeline stage runs the five jobs, each from empty servers in turn: five (five "
@@ -115,7 +116,9 @@ public final class BenchCli implements Callable<Integer> {
   }
 
   private void ingest(LocalServersConfig servers, BenchReport report) throws Exception {
-    boolean silver = stages.contains(Stage.SILVER);
+    boolean gold = stages.contains(Stage.GOLD);
+    // Gold reads silver's table, silver bronze's: each stage brings the ones it reads.
+    boolean silver = stages.contains(Stage.SILVER) || gold;
     boolean naive = stages.contains(Stage.NAIVE);
     boolean lakeStages = stages.contains(Stage.BRONZE) || stages.contains(Stage.CONNECT) || silver || naive;
     if (!lakeStages && !stages.contains(Stage.KAFKA)) {
@@ -152,6 +155,9 @@ public final class BenchCli implements Callable<Integer> {
       }
       if (naive) {
         report.add("naive", IngestBench.naiveSilver(spark, lake, stream));
+      }
+      if (gold) {
+        report.add("gold", IngestBench.gold(spark, lake, stream));
       }
     } finally {
       spark.stop();

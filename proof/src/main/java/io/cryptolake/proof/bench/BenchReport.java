@@ -55,7 +55,7 @@ final class BenchReport {
         took.toMillis() / 1000.0, sent * 1000.0 / took.toMillis());
   }
 
-  /** An ingest figure under its key: kafka, bronze, connect, silver or naive. */
+  /** An ingest figure under its key: kafka, bronze, connect, silver, naive or gold. */
   void add(String key, IngestBench.Rate rate) {
     ingest.put(key, rate);
   }
@@ -83,10 +83,11 @@ final class BenchReport {
     md.append(String.format("### Ingest: %,d trades on one 3-partition topic, local[2] Spark in one JVM%n%n", trades));
     md.append("Rows/s while working: rows over the time of the non-empty batches (Spark), or between the first "
         + "and last commit (Connect); wall includes start-up.\n\n");
-    md.append("| stage | rows | rows/s while working | wall (s) |\n|---|---|---|---|\n");
+    md.append("| stage | rows | rows/s while working | wall (s) | task CPU (s) |\n|---|---|---|---|---|\n");
     for (IngestBench.Rate r : ingest.values()) {
-      md.append(String.format("| %s | %,d | %,.0f | %.1f |%n", r.what(), r.rows(), r.rowsPerSecond(),
-          r.wall().toMillis() / 1000.0));
+      md.append(String.format("| %s | %,d | %,.0f | %.1f | %s |%n", r.what(), r.rows(), r.rowsPerSecond(),
+          r.wall().toMillis() / 1000.0, Double.isNaN(r.taskCpuSeconds()) ? "" : String.format("%.1f",
+              r.taskCpuSeconds())));
     }
     ratio(md, "bronze / Kafka consumer", "bronze", "kafka");
     ratio(md, "bronze / Kafka Connect Iceberg sink (goal 1.5)", "bronze", "connect");

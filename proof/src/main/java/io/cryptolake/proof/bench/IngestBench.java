@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.expr;
 
 import io.cryptolake.bronze.BronzeConfig;
 import io.cryptolake.bronze.BronzeStream;
+import io.cryptolake.gold.GoldConfig;
+import io.cryptolake.gold.GoldStream;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.schemas.Exchange;
@@ -39,9 +41,10 @@ final class IngestBench {
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(30);
 
   /** Rows per second while a stream worked (rows over the time of its non-empty batches), and its wall time. */
-  record Rate(String what, long rows, double rowsPerSecond, Duration wall, Phases phases) {
+  record Rate(String what, long rows, double rowsPerSecond, Duration wall, Phases phases, double taskCpuSeconds) {
+    /** Outside Spark (Kafka's consumer, Connect): no task CPU to report. */
     Rate(String what, long rows, double rowsPerSecond, Duration wall) {
-      this(what, rows, rowsPerSecond, wall, Phases.NONE);
+      this(what, rows, rowsPerSecond, wall, Phases.NONE, Double.NaN);
     }
   }
 
@@ -102,6 +105,15 @@ final class IngestBench {
             stream)));
   }
 
+  /**
+   * Gold over the silver stage's table (Kraken's silver empty): the de-duplication state, the batch kept for its
+   * counts and its write, gold's clustered append; the bars query is a query of its own and does not run here.
+   */
+  static Rate gold(SparkSession spark, LakeConfig lake, StreamConfig stream) throws Exception {
+    return measure("gold job (de-duplication state, keep, clustered write)", GoldStream.start(spark, lake,
+        new GoldConfig(Duration.ofMinutes(5), 500, stream)));
+  }
+
   /** The original design: from_avro with the one schema it was built with, a SQL filter, no DLQ. */
   static Rate naiveSilver(SparkSession spark, LakeConfig lake, StreamConfig stream) throws Exception {
     String target = lake.qualified("naive_silver_binance");
@@ -121,7 +133,11 @@ final class IngestBench {
 
   private static Rate measure(String what, StreamingQuery query) throws Exception {
     Instant start = Instant.now();
-    StreamingQueries.awaitDrained(query, DRAIN_TIMEOUT);
+    double taskCpu;
+    try (TaskCpu cpu = new TaskCpu(query.sparkSession().sparkContext())) {
+      StreamingQueries.awaitDrained(query, DRAIN_TIMEOUT);
+      taskCpu = cpu.seconds();
+    }
     Duration wall = Duration.between(start, Instant.now());
     long rows = 0;
     long busyMillis = 0;
@@ -134,6 +150,7 @@ final class IngestBench {
       }
     }
     query.stop();
-    return new Rate(what, rows, busyMillis == 0 ? 0 : rows * 1000.0 / busyMillis, wall, Phases.of(nonEmpty));
+    return new Rate(what, rows, busyMillis == 0 ? 0 : rows * 1000.0 / busyMillis, wall, Phases.of(nonEmpty),
+        taskCpu);
   }
 }

@@ -57,6 +57,19 @@ class BenchReportTest {
     assertFalse(md.contains("median of"));
   }
 
+  /** Each Spark stage of the ingest part gives its task CPU; a stage outside Spark leaves the column empty. */
+  @Test
+  void ingestStagesGiveTheirTaskCpu() {
+    BenchReport report = new BenchReport(1_000_000, Duration.ofSeconds(120));
+    report.add("kafka", new IngestBench.Rate("Kafka consumer", 1_000_000, 500_000, Duration.ofSeconds(2)));
+    report.add("gold", new IngestBench.Rate("gold job", 1_000_000, 31_041, Duration.ofMillis(32_800),
+        IngestBench.Phases.NONE, 27.64));
+    String md = report.markdown();
+    assertEquals("| stage | rows | rows/s while working | wall (s) | task CPU (s) |", line(md, "| stage |"));
+    assertEquals("| Kafka consumer | 1,000,000 | 500,000 | 2.0 |  |", line(md, "| Kafka consumer"));
+    assertEquals("| gold job | 1,000,000 | 31,041 | 32.8 | 27.6 |", line(md, "| gold job"));
+  }
+
   /** A run at 2,000/s whose p50 and p95 sit 15 and 5 s under its p99; gold kept up or not. */
   private static BenchReport.Deployment run(boolean one, int number, double firstBatchS, double p99, boolean keptUp,
       long heapMib, String reconcile) {
