@@ -1,8 +1,11 @@
 package io.cryptolake.gold;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
@@ -26,10 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
-import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -89,15 +92,7 @@ public final class GoldStream {
     // The producer's ingestion time may be any long. As a java.sql.Timestamp, which the function's rows carry,
     // an extreme one overflows in every retry; it crosses the function as microseconds instead.
     Dataset<Row> micros = silver.withColumn(INGESTION, unix_micros(col(INGESTION)));
-    StructType input = micros.schema();
-    StructType output = input.add(DISPOSITION, DataTypes.StringType);
-    long delayMs = config.watermarkDelay().toMillis();
-    Dataset<Row> decided = oneTaskForOneStatePartition(spark, micros
-        .withWatermark("timestamp", delayMs + " milliseconds"))
-        .groupByKey((MapFunction<Row, String>) GoldStream::key, Encoders.STRING())
-        .flatMapGroupsWithState(new Deduplicator(delayMs, config.expiryCheckMs(),
-            input.fieldIndex("timestamp")),
-            OutputMode.Append(), Encoders.LONG(), Encoders.row(output), GroupStateTimeout.ProcessingTimeTimeout())
+    Dataset<Row> decided = deduplicated(spark, micros, config.watermarkDelay().toMillis(), config.expiryCheckMs())
         .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     String checkpoint = config.stream().checkpointFor(GoldConfig.JOB_NAME);
     // The union above reads the silver tables in this order, and Spark numbers its sources so.
@@ -155,8 +150,25 @@ public final class GoldStream {
     return Tables.unifiedTradeColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
-  private static String key(Row row) {
-    return row.getAs("exchange") + "|" + row.getAs("symbol") + "|" + row.getAs("trade_id");
+  /** Every row with its {@link Disposition}, the state keyed by {@link #deduplicationKey()}. */
+  static Dataset<Row> deduplicated(SparkSession spark, Dataset<Row> rows, long delayMs, long checkEveryMs) {
+    StructType input = rows.schema();
+    return oneTaskForOneStatePartition(spark, rows.withWatermark("timestamp", delayMs + " milliseconds"))
+        .groupBy(deduplicationKey().as("value"))
+        .as(Encoders.STRING(), Encoders.row(input))
+        .flatMapGroupsWithState(new Deduplicator(delayMs, checkEveryMs, input.fieldIndex("timestamp")),
+            OutputMode.Append(), Encoders.LONG(), Encoders.row(input.add(DISPOSITION, DataTypes.StringType)),
+            GroupStateTimeout.ProcessingTimeTimeout());
+  }
+
+  /**
+   * The de-duplication key, "exchange|symbol|trade_id" ("null" for a missing part), as a column expression: a
+   * key function turned every row into a Java object first. The state holds these strings, keyed "value" as the
+   * function's were, so the text must not change (running checkpoints hold it).
+   */
+  static Column deduplicationKey() {
+    return concat(Stream.of("exchange", "symbol", "trade_id")
+        .flatMap(name -> Stream.of(lit("|"), coalesce(col(name), lit("null")))).skip(1).toArray(Column[]::new));
   }
 
   /** Appends the new rows, merges the late ones, counts everything. */
