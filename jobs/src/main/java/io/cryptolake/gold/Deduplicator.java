@@ -20,20 +20,27 @@ import org.apache.spark.sql.streaming.GroupState;
  * would make Spark filter late rows out before this function sees them. Every call that leaves a key in
  * state sets its timeout again: Spark clears it on each call.
  *
- * <p>A key is first checked when the watermark can first have passed it: the watermark is the newest trade time
- * minus the delay, and silver admits no trade time more than a few seconds past its Kafka timestamp, so no key
- * can leave before its trade time plus the delay, by the clock. A check before then would only write the key's
- * state entry again (checks every fifth of the delay wrote it five times). A key already that old (a backlog,
- * a replay) is checked every {@code checkEveryMs}.
+ * <p>A key is first checked when the watermark will have passed it. The watermark is the newest trade time minus
+ * the delay and, while gold keeps up, trade time advances with the clock some seconds behind it; so the watermark
+ * reaches a key's trade time t about {@code t - watermark} after the batch that brought it (that batch's watermark
+ * already carries the lag), plus a margin for the watermark being a batch behind ({@code firstCheckMarginMs}, a
+ * trigger interval). Every check writes the key's state entry again, and Spark reads every entry of the state in
+ * every batch to find the timed-out ones, so a check that comes too soon costs twice: checking at the trade time
+ * plus the delay by the clock missed by the lag in every batch, and kept each key a further {@code checkEveryMs}.
+ * A key whose trade time is already more than the delay behind the clock (a backlog, a replay: trade time then
+ * runs faster than the clock) is checked every {@code checkEveryMs}, and so is a key a check found still ahead of
+ * the watermark.
  */
 final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, Long, Row> {
   private final long watermarkDelayMs;
   private final long checkEveryMs;
+  private final long firstCheckMarginMs;
   private final int timestampIndex;
 
-  Deduplicator(long watermarkDelayMs, long checkEveryMs, int timestampIndex) {
+  Deduplicator(long watermarkDelayMs, long checkEveryMs, long firstCheckMarginMs, int timestampIndex) {
     this.watermarkDelayMs = watermarkDelayMs;
     this.checkEveryMs = checkEveryMs;
+    this.firstCheckMarginMs = firstCheckMarginMs;
     this.timestampIndex = timestampIndex;
   }
 
@@ -43,7 +50,7 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
       if (state.get() < state.getCurrentWatermarkMs()) {
         state.remove();
       } else {
-        checkAgainLater(state);
+        state.setTimeoutDuration(checkEveryMs);
       }
       return List.<Row>of().iterator();
     }
@@ -70,18 +77,27 @@ final class Deduplicator implements FlatMapGroupsWithStateFunction<String, Row, 
     // Spark clears a group's timeout on every call: a key that keeps its state must set it again, or it is
     // never visited and never leaves the state (a duplicate in a later batch did exactly that).
     if (state.exists()) {
-      checkAgainLater(state);
+      checkWhenTheWatermarkCanHavePassed(state);
     }
     return out.iterator();
   }
 
   /**
-   * The next check: when the key's trade time plus the delay is reached by the batch clock (never more than the
-   * delay away), or {@code checkEveryMs} from now if that is sooner or already past.
+   * The next check of a key a batch brought: when the watermark, moving with the clock, will have passed its trade
+   * time, or {@code checkEveryMs} from now if that is sooner or the key's trade time is already more than the delay
+   * behind the clock. A query's first batch has no watermark yet (0): its keys are checked the delay and a
+   * {@code checkEveryMs} later.
    */
-  private void checkAgainLater(GroupState<Long> state) {
-    long untilItCanLeave = state.get() + watermarkDelayMs - state.getCurrentProcessingTimeMs();
-    state.setTimeoutDuration(Math.max(checkEveryMs, Math.min(untilItCanLeave, watermarkDelayMs)));
+  private void checkWhenTheWatermarkCanHavePassed(GroupState<Long> state) {
+    long tradeTime = state.get();
+    if (tradeTime + watermarkDelayMs <= state.getCurrentProcessingTimeMs()) {
+      state.setTimeoutDuration(checkEveryMs);
+      return;
+    }
+    long watermark = state.getCurrentWatermarkMs();
+    long untilTheWatermarkPasses = watermark <= 0 ? watermarkDelayMs + checkEveryMs
+        : tradeTime - watermark + firstCheckMarginMs;
+    state.setTimeoutDuration(Math.max(checkEveryMs, untilTheWatermarkPasses));
   }
 
   private static Row withDisposition(Row row, Disposition disposition) {

@@ -34,4 +34,12 @@ public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, Stream
   long expiryCheckMs() {
     return Math.max(1_000, watermarkDelay.toMillis() / 5);
   }
+
+  /**
+   * How long after the watermark should have passed a new key it is first checked ({@link Deduplicator}): a
+   * trigger interval, for the watermark a batch behind; at least a second.
+   */
+  long firstCheckMarginMs() {
+    return Math.max(1_000, stream.triggerInterval().toMillis());
+  }
 }

@@ -92,7 +92,8 @@ public final class GoldStream {
     // The producer's ingestion time may be any long. As a java.sql.Timestamp, which the function's rows carry,
     // an extreme one overflows in every retry; it crosses the function as microseconds instead.
     Dataset<Row> micros = silver.withColumn(INGESTION, unix_micros(col(INGESTION)));
-    Dataset<Row> decided = deduplicated(spark, micros, config.watermarkDelay().toMillis(), config.expiryCheckMs())
+    Dataset<Row> decided = deduplicated(spark, micros, config.watermarkDelay().toMillis(), config.expiryCheckMs(),
+        config.firstCheckMarginMs())
         .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     String checkpoint = config.stream().checkpointFor(GoldConfig.JOB_NAME);
     // The union above reads the silver tables in this order, and Spark numbers its sources so.
@@ -151,12 +152,14 @@ public final class GoldStream {
   }
 
   /** Every row with its {@link Disposition}, the state keyed by {@link #deduplicationKey()}. */
-  static Dataset<Row> deduplicated(SparkSession spark, Dataset<Row> rows, long delayMs, long checkEveryMs) {
+  static Dataset<Row> deduplicated(SparkSession spark, Dataset<Row> rows, long delayMs, long checkEveryMs,
+      long firstCheckMarginMs) {
     StructType input = rows.schema();
     return oneTaskForOneStatePartition(spark, rows.withWatermark("timestamp", delayMs + " milliseconds"))
         .groupBy(deduplicationKey().as("value"))
         .as(Encoders.STRING(), Encoders.row(input))
-        .flatMapGroupsWithState(new Deduplicator(delayMs, checkEveryMs, input.fieldIndex("timestamp")),
+        .flatMapGroupsWithState(new Deduplicator(delayMs, checkEveryMs, firstCheckMarginMs,
+                input.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(input.add(DISPOSITION, DataTypes.StringType)),
             GroupStateTimeout.ProcessingTimeTimeout());
   }

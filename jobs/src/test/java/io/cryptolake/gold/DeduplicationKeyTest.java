@@ -74,7 +74,7 @@ class DeduplicationKeyTest {
     Dataset<Row> first = spark.readStream().schema(TRADES).json(input).withWatermark("timestamp", "5 minutes");
     Dataset<Row> byFunction = first
         .groupByKey((MapFunction<Row, String>) DeduplicationKeyTest::functionKey, Encoders.STRING())
-        .flatMapGroupsWithState(new Deduplicator(300_000, 60_000, TRADES.fieldIndex("timestamp")),
+        .flatMapGroupsWithState(new Deduplicator(300_000, 60_000, 10_000, TRADES.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(TRADES.add(GoldStream.DISPOSITION,
                 DataTypes.StringType)), GroupStateTimeout.ProcessingTimeTimeout());
     assertEquals(Map.of("1", "NEW", "2", "NEW"), run(spark, byFunction, checkpoint, "dedup_key_function"));
@@ -83,7 +83,7 @@ class DeduplicationKeyTest {
         RowFactory.create("binance", "BTCUSDT", "3", now)));
     Dataset<Row> second = spark.readStream().schema(TRADES).json(input);
     assertEquals(Map.of("1", "DUPLICATE", "3", "NEW"),
-        run(spark, GoldStream.deduplicated(spark, second, 300_000, 60_000), checkpoint, "dedup_key_column"));
+        run(spark, GoldStream.deduplicated(spark, second, 300_000, 60_000, 10_000), checkpoint, "dedup_key_column"));
   }
 
   private static void append(SparkSession spark, String dir, List<Row> rows) {
