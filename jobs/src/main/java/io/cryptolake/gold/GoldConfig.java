@@ -30,13 +30,18 @@ public record GoldConfig(Duration watermarkDelay, int maxFilesPerTrigger, Stream
     return barsEvery == null ? stream.triggerInterval() : barsEvery;
   }
 
-  /** How often a key the watermark may already have passed checks whether it has ({@link Deduplicator}). */
+  /** When the de-duplication state checks an entry again ({@link ExpiryChecks}). */
+  ExpiryChecks expiryChecks() {
+    return new ExpiryChecks(watermarkDelay.toMillis(), expiryCheckMs(), firstCheckMarginMs());
+  }
+
+  /** How often an entry the watermark may already have passed checks whether it has. */
   long expiryCheckMs() {
     return Math.max(1_000, watermarkDelay.toMillis() / 5);
   }
 
   /**
-   * How long after the watermark should have passed a new key it is first checked ({@link Deduplicator}): a
+   * How long after the watermark should have passed a new entry it is first checked: a
    * trigger interval, for the watermark a batch behind; at least a second.
    */
   long firstCheckMarginMs() {

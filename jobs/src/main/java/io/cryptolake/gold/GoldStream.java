@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.BatchCommits;
 import io.cryptolake.lake.CommitMarkers;
@@ -78,6 +79,12 @@ public final class GoldStream {
 
   public static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config,
       Consumer<GoldBatchStats> statsListener) {
+    return start(spark, lake, config, statsListener, DeduplicationLayout.PER_SYMBOL);
+  }
+
+  /** {@code newCheckpoint}: the state's layout if the checkpoint has none yet (a test starts the per-key one). */
+  static StreamingQuery start(SparkSession spark, LakeConfig lake, GoldConfig config,
+      Consumer<GoldBatchStats> statsListener, DeduplicationLayout newCheckpoint) {
     JobMetrics.set(LakeMetric.STATE_ROWS_BOUND, config.stateRowsBound());
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     catalog.ensure(Tables.gold());
@@ -92,10 +99,11 @@ public final class GoldStream {
     // The producer's ingestion time may be any long. As a java.sql.Timestamp, which the function's rows carry,
     // an extreme one overflows in every retry; it crosses the function as microseconds instead.
     Dataset<Row> micros = silver.withColumn(INGESTION, unix_micros(col(INGESTION)));
-    Dataset<Row> decided = deduplicated(spark, micros, config.watermarkDelay().toMillis(), config.expiryCheckMs(),
-        config.firstCheckMarginMs())
-        .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     String checkpoint = config.stream().checkpointFor(GoldConfig.JOB_NAME);
+    DeduplicationLayout layout = DeduplicationLayout.of(spark, checkpoint, newCheckpoint);
+    LOG.info("gold: de-duplication state {} ({})", layout, checkpoint);
+    Dataset<Row> decided = deduplicated(spark, micros, layout, config.expiryChecks())
+        .withColumn(INGESTION, timestamp_micros(col(INGESTION)));
     // The union above reads the silver tables in this order, and Spark numbers its sources so.
     WholeSourceStart.prepare(spark, lake, checkpoint,
         Arrays.stream(Exchange.values()).map(Tables::silverName).toList());
@@ -151,17 +159,41 @@ public final class GoldStream {
     return Tables.unifiedTradeColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
   }
 
-  /** Every row with its {@link Disposition}, the state keyed by {@link #deduplicationKey()}. */
-  static Dataset<Row> deduplicated(SparkSession spark, Dataset<Row> rows, long delayMs, long checkEveryMs,
-      long firstCheckMarginMs) {
+  /** Every row with its {@link Disposition}, in the state's layout. */
+  static Dataset<Row> deduplicated(SparkSession spark, Dataset<Row> rows, DeduplicationLayout layout,
+      ExpiryChecks checks) {
+    return layout == DeduplicationLayout.PER_KEY ? perKey(spark, rows, checks) : perSymbol(spark, rows, checks);
+  }
+
+  /** One state entry per (exchange, symbol), keyed also by trade_id for a row without a source_sequence. */
+  static Dataset<Row> perSymbol(SparkSession spark, Dataset<Row> rows, ExpiryChecks checks) {
     StructType input = rows.schema();
-    return oneTaskForOneStatePartition(spark, rows.withWatermark("timestamp", delayMs + " milliseconds"))
+    StructType key = new StructType().add("exchange", DataTypes.StringType).add("symbol", DataTypes.StringType)
+        .add("trade_id", DataTypes.StringType);
+    Column withoutSequence = when(col("source_sequence").isNull(), coalesce(col("trade_id"), lit("null")));
+    return watermarked(spark, rows, checks)
+        .groupBy(col("exchange"), col("symbol"), withoutSequence.as("trade_id"))
+        .as(Encoders.row(key), Encoders.row(input))
+        .flatMapGroupsWithState(new PerSymbolDeduplicator(checks, input.fieldIndex("timestamp"),
+                input.fieldIndex("source_sequence")),
+            OutputMode.Append(), Encoders.BINARY(), Encoders.row(input.add(DISPOSITION, DataTypes.StringType)),
+            GroupStateTimeout.ProcessingTimeTimeout());
+  }
+
+  /** One state entry per key, {@link #deduplicationKey()}: checkpoints started before the per-symbol layout. */
+  static Dataset<Row> perKey(SparkSession spark, Dataset<Row> rows, ExpiryChecks checks) {
+    StructType input = rows.schema();
+    return watermarked(spark, rows, checks)
         .groupBy(deduplicationKey().as("value"))
         .as(Encoders.STRING(), Encoders.row(input))
-        .flatMapGroupsWithState(new Deduplicator(delayMs, checkEveryMs, firstCheckMarginMs,
-                input.fieldIndex("timestamp")),
+        .flatMapGroupsWithState(new PerKeyDeduplicator(checks, input.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(input.add(DISPOSITION, DataTypes.StringType)),
             GroupStateTimeout.ProcessingTimeTimeout());
+  }
+
+  private static Dataset<Row> watermarked(SparkSession spark, Dataset<Row> rows, ExpiryChecks checks) {
+    return oneTaskForOneStatePartition(spark,
+        rows.withWatermark("timestamp", checks.watermarkDelayMs() + " milliseconds"));
   }
 
   /**

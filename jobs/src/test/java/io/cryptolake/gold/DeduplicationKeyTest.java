@@ -37,6 +37,7 @@ class DeduplicationKeyTest {
   private static final StructType TRADES = new StructType().add("exchange", DataTypes.StringType)
       .add("symbol", DataTypes.StringType).add("trade_id", DataTypes.StringType)
       .add("timestamp", DataTypes.TimestampType);
+  private static final ExpiryChecks CHECKS = new ExpiryChecks(300_000, 60_000, 10_000);
   private static final String[] PIECES = {"", "|", "||", " ", "BTC", "usdt", "é", "中文", "\uD83D\uDE00", "null", "0",
       "123456789012345678901234567890", "a|b", "\t"};
 
@@ -74,16 +75,18 @@ class DeduplicationKeyTest {
     Dataset<Row> first = spark.readStream().schema(TRADES).json(input).withWatermark("timestamp", "5 minutes");
     Dataset<Row> byFunction = first
         .groupByKey((MapFunction<Row, String>) DeduplicationKeyTest::functionKey, Encoders.STRING())
-        .flatMapGroupsWithState(new Deduplicator(300_000, 60_000, 10_000, TRADES.fieldIndex("timestamp")),
+        .flatMapGroupsWithState(new PerKeyDeduplicator(CHECKS, TRADES.fieldIndex("timestamp")),
             OutputMode.Append(), Encoders.LONG(), Encoders.row(TRADES.add(GoldStream.DISPOSITION,
                 DataTypes.StringType)), GroupStateTimeout.ProcessingTimeTimeout());
     assertEquals(Map.of("1", "NEW", "2", "NEW"), run(spark, byFunction, checkpoint, "dedup_key_function"));
+    assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(spark, checkpoint),
+        "a checkpoint keyed per key goes on per key");
 
     append(spark, input, List.of(RowFactory.create("binance", "BTCUSDT", "1", now),
         RowFactory.create("binance", "BTCUSDT", "3", now)));
     Dataset<Row> second = spark.readStream().schema(TRADES).json(input);
     assertEquals(Map.of("1", "DUPLICATE", "3", "NEW"),
-        run(spark, GoldStream.deduplicated(spark, second, 300_000, 60_000, 10_000), checkpoint, "dedup_key_column"));
+        run(spark, GoldStream.perKey(spark, second, CHECKS), checkpoint, "dedup_key_column"));
   }
 
   private static void append(SparkSession spark, String dir, List<Row> rows) {

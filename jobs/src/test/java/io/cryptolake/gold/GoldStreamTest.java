@@ -24,6 +24,7 @@ import io.cryptolake.testing.RawTrades;
 import io.cryptolake.testing.TestLake.Lake;
 import io.cryptolake.testing.TestLake.Storage;
 import io.cryptolake.testing.TestLake;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
 import org.apache.spark.sql.execution.streaming.runtime.StreamingQueryWrapper;
@@ -152,11 +154,13 @@ class GoldStreamTest {
   }
 
   /**
-   * A key whose duplicate arrives in a later batch must still leave the state once the watermark passes its
-   * trade time, and a late key never enters it. Measured by the state's own figure, numRowsTotal, and by the published state_rows metric.
+   * Ids whose duplicates arrive in a later batch must still leave the state once the watermark passes their trade
+   * time, and a late id never enters it: the state holds the symbol's one entry, and in it exactly the ranges of the
+   * ids within the watermark (read from the checkpoint with Spark's state reader), counted by the state's own
+   * numRowsTotal and the published state_rows metric.
    */
   @Test
-  void keysWithDuplicatesInLaterBatchesLeaveTheStateOnceTheWatermarkPassesThem() throws Exception {
+  void idsWithDuplicatesInLaterBatchesLeaveTheStateOnceTheWatermarkPassesThem() throws Exception {
     Lake lake = TestLake.lake("gold_state", Storage.LOCAL);
     String topic = "gold_state.binance";
     Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
@@ -171,23 +175,23 @@ class GoldStreamTest {
     runThroughGold(lake, topics, config, stats);
     assertEquals(100, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
 
-    // 50 trades ten minutes later move the watermark past every earlier key. Gold runs no batch without data,
-    // so the earlier keys leave the state in the next batch that has some: 10 trades a minute later.
+    // 50 trades ten minutes later move the watermark past every earlier id. Gold runs no batch without data,
+    // so the earlier ids leave the state in the next batch that has some: 10 trades a minute later.
     RawTrades.send(RawTrades.binance(topic, schemaId, 2_000, 50, t0.plus(Duration.ofMinutes(10))));
     runThroughGold(lake, topics, config, stats);
     RawTrades.send(RawTrades.binance(topic, schemaId, 3_000, 10, t0.plus(Duration.ofMinutes(11))));
     // And 30 trades the watermark has already passed: written through as late, never kept in the state.
     RawTrades.send(RawTrades.binance(topic, schemaId, 4_000, 30, t0));
     throughSilver(lake, topics);
-    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
-        config.withStream(lake.stream("200ms")), stats::add);
+    GoldConfig running = config.withStream(lake.stream("200ms"));
+    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), running, stats::add);
     try {
       try {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-            .until(() -> gold.lastProgress() != null && stateRows(gold) == 60
-                && JobMetrics.value(LakeMetric.STATE_ROWS) == 60);
+            .until(() -> gold.lastProgress() != null && stats.stream().mapToLong(GoldBatchStats::late).sum() == 30
+                && stateRows(gold) == 1 && JobMetrics.value(LakeMetric.STATE_ROWS) == 1);
       } catch (ConditionTimeoutException e) {
-        fail("the state should hold only the 60 keys within the watermark, but holds " + stateRows(gold)
+        fail("the state should hold the symbol's one entry, but holds " + stateRows(gold)
             + " (metric " + JobMetrics.value(LakeMetric.STATE_ROWS) + ")");
       }
       // Nothing more to read: no batch runs (processing-time timeouts used to force one on every trigger).
@@ -198,56 +202,91 @@ class GoldStreamTest {
     } finally {
       gold.stop();
     }
+    assertEquals(List.of("[2000, 2049]", "[3000, 3009]"), stateRanges(running));
     assertEquals(190, Pipeline.count(lake, Tables.GOLD));
     assertEquals(30, stats.stream().mapToLong(GoldBatchStats::late).sum());
     assertEquals((double) GoldConfig.DEFAULT_STATE_ROWS_BOUND, JobMetrics.value(LakeMetric.STATE_ROWS_BOUND));
   }
 
   /**
-   * A live key cannot leave the state before its trade time plus the watermark delay, so a batch before then
-   * must not visit it: the state writes of a batch are its own new keys. Every key used to be checked (and its
-   * entry written again) every fifth of the delay, five times as many writes as the batch's rows.
+   * A batch reads and writes one state entry per symbol, whatever its rows: 100 trades, then 10, of one symbol write
+   * one entry each time, and the state is that one entry (the per-key layout wrote an entry per trade and held
+   * 110). One state partition, read in one task: no shuffle before the state operator; the state in RocksDB.
    */
   @Test
-  void aBatchWritesOnlyItsOwnKeysToTheStateWhileNoEarlierKeyCanLeave() throws Exception {
+  void aBatchWritesOneStateEntryPerSymbol() throws Exception {
     Lake lake = TestLake.lake("gold_visits", Storage.LOCAL);
     String topic = "gold_visits.binance";
     Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
     int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
-    // Long enough that bronze and silver on a loaded machine do not bring the first keys near their leaving time
-    // (with 40 s, a slow first batch left them a check every fifth of the delay, and the test failed).
     GoldConfig config = config(Duration.ofSeconds(120));
-    Instant firstTrades = Instant.now().minusMillis(100);
-    RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 100, firstTrades));
+    RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 100, Instant.now().minusMillis(100)));
     throughSilver(lake, topics);
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), config.withStream(lake.stream("200ms")));
     try {
       StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
-      Instant firstBatchDone = Instant.now();
-      Duration checkEvery = Duration.ofMillis(config.expiryCheckMs());
-      assertTrue(Duration.between(firstTrades, firstBatchDone).compareTo(config.watermarkDelay().minus(checkEvery)) < 0,
-          "the first batch must run while its keys are more than one check from leaving the state");
-      RawTrades.send(RawTrades.binance(topic, schemaId, 2_000, 10, Instant.now().minusMillis(10)));
-      // Past the moment the earlier keys' old every-fifth-of-the-delay check fell due, well before they can leave.
-      await().pollDelay(checkEvery.plusMillis(500)).atMost(checkEvery.plusSeconds(10)).until(() -> true);
+      RawTrades.send(RawTrades.binance(topic, schemaId, 1_100, 10, Instant.now().minusMillis(10)));
       throughSilver(lake, topics);
       StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
-      assertTrue(Duration.between(firstTrades, Instant.now()).compareTo(config.watermarkDelay()) < 0,
-          "the second batch must run before the first batch's keys can leave the state");
-      StreamingQueryProgress second = Arrays.stream(gold.recentProgress()).filter(p -> p.numInputRows() == 10)
-          .findFirst().orElseThrow();
-      assertEquals(10, second.stateOperators()[0].numRowsUpdated(), "state writes of the second batch");
-      assertEquals(110, second.stateOperators()[0].numRowsTotal());
+      for (long rows : new long[] {100, 10}) {
+        StreamingQueryProgress batch = Arrays.stream(gold.recentProgress()).filter(p -> p.numInputRows() == rows)
+            .findFirst().orElseThrow();
+        assertEquals(1, batch.stateOperators()[0].numRowsUpdated(), "state writes of the batch of " + rows);
+        assertEquals(1, batch.stateOperators()[0].numRowsTotal());
+      }
       SparkPlan plan = ((StreamingQueryWrapper) gold).streamingQuery().lastExecution().executedPlan();
       assertFalse(hasShuffle(plan),
           "one state partition, read in one task: no shuffle before the state operator\n" + plan);
-      Set<String> storeMetrics = second.stateOperators()[0].customMetrics().keySet();
+      Set<String> storeMetrics = gold.lastProgress().stateOperators()[0].customMetrics().keySet();
       assertTrue(storeMetrics.stream().anyMatch(name -> name.startsWith("rocksdb")),
           "gold's state in RocksDB, the product's default (LakeSession): " + storeMetrics);
     } finally {
       gold.stop();
     }
     assertEquals(110, Pipeline.count(lake, Tables.GOLD));
+  }
+
+  /**
+   * A gold checkpoint written with one state entry per key (before the per-symbol layout) goes on with it: the
+   * trades it has seen are still duplicates after the restart, and the layout stays what Spark's checkpoint holds.
+   */
+  @Test
+  void aCheckpointWithTheStatePerKeyGoesOnPerKey() throws Exception {
+    Lake lake = TestLake.lake("gold_per_key", Storage.LOCAL);
+    String topic = "gold_per_key.binance";
+    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
+    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    GoldConfig config = config(Duration.ofMinutes(5)).withStream(lake.stream("200ms"));
+    var trades = RawTrades.binance(topic, schemaId, 1_000, 100, Instant.now().minusSeconds(5));
+    RawTrades.send(trades);
+    throughSilver(lake, topics);
+    List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
+    StreamingQuery perKey = GoldStream.start(TestLake.spark(), lake.config(), config, stats::add,
+        DeduplicationLayout.PER_KEY);
+    StreamingQueries.awaitDrained(perKey, Duration.ofMinutes(3));
+    perKey.stop();
+    String checkpoint = config.stream().checkpointFor(GoldConfig.JOB_NAME);
+    assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(TestLake.spark(), checkpoint));
+
+    RawTrades.send(trades.subList(0, 40));
+    runThroughGold(lake, topics, config(Duration.ofMinutes(5)), stats);
+    assertEquals(40, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
+    assertEquals(100, Pipeline.count(lake, Tables.GOLD));
+    assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(TestLake.spark(), checkpoint));
+  }
+
+  /** The ranges of ids in gold's state, "[first, last]", read from its checkpoint with Spark's state reader. */
+  private static List<String> stateRanges(GoldConfig config) {
+    List<String> ranges = new ArrayList<>();
+    for (Row entry : TestLake.spark().read().format("statestore")
+        .load(config.stream().checkpointFor(GoldConfig.JOB_NAME)).select("value.groupState.value").collectAsList()) {
+      ByteBuffer bytes = ByteBuffer.wrap((byte[]) entry.get(0));
+      while (bytes.hasRemaining()) {
+        ranges.add("[" + bytes.getLong() + ", " + bytes.getLong() + "]");
+        bytes.getLong();
+      }
+    }
+    return ranges;
   }
 
   private static boolean hasShuffle(SparkPlan plan) {

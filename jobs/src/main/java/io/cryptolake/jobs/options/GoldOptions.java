@@ -17,8 +17,9 @@ public final class GoldOptions {
   Duration watermark;
 
   @Option(names = "--state-rows-bound", defaultValue = "${env:CRYPTOLAKE_GOLD_STATE_ROWS_BOUND:-5000000}",
-      description = "Keys the de-duplication state should stay under: published as state_rows_bound, and the "
-          + "CryptolakeStateRowsAboveBound alert fires above it; about trades/s x (watermark + 1 min) "
+      description = "Entries the de-duplication state should stay under: published as state_rows_bound, and the "
+          + "CryptolakeStateRowsAboveBound alert fires above it; one entry per exchange and symbol (a checkpoint "
+          + "started before that layout: one per key, about trades/s x (watermark + 1 min)) "
           + "(env CRYPTOLAKE_GOLD_STATE_ROWS_BOUND; default ${DEFAULT-VALUE}).")
   long stateRowsBound;
 

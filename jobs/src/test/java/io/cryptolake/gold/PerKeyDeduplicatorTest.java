@@ -14,10 +14,11 @@ import org.apache.spark.sql.streaming.TestGroupState;
 import org.junit.jupiter.api.Test;
 
 /**
- * When gold's state checks a key again, through Spark's own test state ({@link TestGroupState}). Batches run every
- * trigger at a clock, and a batch's watermark is the newest trade time the batch before it saw minus the delay.
+ * When gold's per-key state checks a key again ({@link ExpiryChecks}, the per-symbol state's rule too), through
+ * Spark's own test state ({@link TestGroupState}). Batches run every trigger at a clock, and a batch's watermark
+ * is the newest trade time the batch before it saw minus the delay.
  */
-class DeduplicatorTest {
+class PerKeyDeduplicatorTest {
   private static final long CLOCK = 1_800_000_000_000L;
 
   /**
@@ -72,7 +73,7 @@ class DeduplicatorTest {
     long delay = 300_000;
     TestGroupState<Long> state = TestGroupState.create(Optional.of(CLOCK - 1_000),
         GroupStateTimeout.ProcessingTimeTimeout(), CLOCK, Optional.of(CLOCK - 2_000), true);
-    new Deduplicator(delay, delay / 5, 10_000, 0).call("k", List.<Row>of().iterator(), state);
+    new PerKeyDeduplicator(new ExpiryChecks(delay, delay / 5, 10_000), 0).call("k", List.<Row>of().iterator(), state);
     assertEquals(CLOCK + delay / 5, timeout(state));
     assertTrue(state.exists());
   }
@@ -85,7 +86,7 @@ class DeduplicatorTest {
     TestGroupState<Long> state = TestGroupState.create(Optional.empty(), GroupStateTimeout.ProcessingTimeTimeout(),
         clock, Optional.of(watermark), false);
     List<Row> out = new java.util.ArrayList<>();
-    new Deduplicator(delay, Math.max(1_000, delay / 5), Math.max(1_000, trigger), 0)
+    new PerKeyDeduplicator(new ExpiryChecks(delay, Math.max(1_000, delay / 5), Math.max(1_000, trigger)), 0)
         .call("k", List.of(RowFactory.create(new Timestamp(tradeTime))).iterator(), state).forEachRemaining(out::add);
     assertEquals("NEW", out.get(0).getString(1));
     return state;
