@@ -11,11 +11,11 @@ import org.apache.spark.sql.streaming.GroupState;
 /**
  * De-duplication with one state entry per (exchange, symbol): the trade ids gold has appended, as ranges of
  * consecutive ids ({@link SeenIds}), kept until the watermark has passed every trade time in a range. A row whose id
- * the entry holds is a DUPLICATE; one it does not hold is LATE when the watermark has passed its trade time (gold
- * itself is checked) and NEW otherwise, and a NEW id joins the ranges. An exchange numbers a symbol's trades
- * consecutively, so a batch reads and writes one entry per symbol, whatever its rows, and the state is one entry per
- * symbol plus a range per gap within the watermark, where the per-key layout held every key of the last 5 minutes
- * and Spark read all of them in every batch (docs/benchmarks.md, round 40).
+ * the entry holds, or that came LATE earlier in the batch, is a DUPLICATE; one it does not hold is LATE when the
+ * watermark has passed its trade time (gold itself is checked) and NEW otherwise, and a NEW id joins the ranges. An
+ * exchange numbers a symbol's trades consecutively, so a batch reads and writes one entry per symbol, whatever its
+ * rows, and the state is one entry per symbol plus a range per gap within the watermark, where the per-key layout
+ * held every key of the last 5 minutes and Spark read all of them in every batch (docs/benchmarks.md, round 40).
  *
  * <p>The id is the row's source_sequence, from which silver makes trade_id (the exchange's code, '-', the id), so the
  * two keys are the same. A row without a source_sequence has an entry of its own, keyed by its trade_id as well, id 0.
@@ -43,6 +43,8 @@ final class PerSymbolDeduplicator implements FlatMapGroupsWithStateFunction<Row,
     // the last: Spark saves the state once the function's iterator is done.
     return new Iterator<>() {
       private boolean kept;
+      /** This batch's late ids (ranges too: a replay's are runs): their copies in the batch are duplicates. */
+      private final SeenIds late = SeenIds.none();
 
       @Override
       public boolean hasNext() {
@@ -64,7 +66,7 @@ final class PerSymbolDeduplicator implements FlatMapGroupsWithStateFunction<Row,
         Row row = rows.next();
         long id = row.isNullAt(sequenceIndex) ? 0 : row.getLong(sequenceIndex);
         Disposition disposition;
-        if (seen.contains(id)) {
+        if (seen.contains(id) || late.contains(id)) {
           disposition = Disposition.DUPLICATE;
         } else {
           long tradeTime = ((Timestamp) row.get(timestampIndex)).getTime();
@@ -72,6 +74,9 @@ final class PerSymbolDeduplicator implements FlatMapGroupsWithStateFunction<Row,
           // A late id stays out of the state: the late rows' MERGE checks gold itself.
           if (disposition == Disposition.NEW) {
             seen.add(id, tradeTime);
+          } else {
+            // The batch's late rows go to gold through one MERGE, which inserts every row gold lacks.
+            late.add(id, tradeTime);
           }
         }
         return disposition.appendedTo(row);
