@@ -92,7 +92,7 @@ public final class GoldStream {
     for (Exchange exchange : Exchange.values()) {
       catalog.ensure(Tables.silver(exchange));
       Dataset<Row> one = IcebergStreams.appends(spark, lake, Tables.silverName(exchange), config.maxFilesPerTrigger(),
-          config.stream().triggerInterval())
+          config.stream().sourcePollInterval())
           .select(unifiedColumns());
       silver = silver == null ? one : silver.unionByName(one);
     }
@@ -110,7 +110,7 @@ public final class GoldStream {
     try {
       return withoutEmptyBatches(spark, () -> decided.writeStream()
           .queryName(GoldConfig.JOB_NAME)
-          .trigger(config.stream().trigger())
+          .trigger(config.stream().sourceTrigger())
           .option("checkpointLocation", checkpoint)
           .foreachBatch(new BatchWriter(lake, catalog, statsListener))
           .start());

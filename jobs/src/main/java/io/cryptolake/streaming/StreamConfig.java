@@ -9,11 +9,12 @@ import org.apache.spark.sql.streaming.Trigger;
  * micro-batch starts, and whether an empty checkpoint may rebuild the job's tables ({@link EmptyCheckpoint}).
  *
  * <p>{@code triggerInterval} paces the queries and is the cadence their batches are measured against. A query
- * that follows a lake table's commits (silver, after bronze) looks for new ones every {@code sourcePoll} instead
- * (never less often than the trigger interval) and starts a batch as soon as there is one: Spark starts a
- * processing-time trigger's batches on multiples of its interval since the epoch, so on one interval everywhere
- * bronze and silver started at the same instants and silver waited out most of an interval for bronze's commit.
- * A look with nothing new costs one catalog lookup.
+ * that follows lake tables' commits (silver after bronze, gold after the silvers) looks for new ones every
+ * {@code sourcePoll} instead (never less often than the trigger interval) and starts a batch as soon as there is
+ * one: Spark starts a processing-time trigger's batches on multiples of its interval since the epoch, so on one
+ * interval everywhere bronze and silver started at the same instants and silver waited out most of an interval
+ * for bronze's commit, and a silver commit that missed gold's trigger waited out a whole one. A look with nothing
+ * new costs one catalog lookup.
  *
  * <p>{@code expireSnapshotsEvery}: how often a job expires the snapshots of the tables it writes that may go
  * (io.cryptolake.maintain.SnapshotExpiry).

@@ -275,6 +275,30 @@ class GoldStreamTest {
     assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(TestLake.spark(), checkpoint));
   }
 
+  /**
+   * Gold looks for the silvers' commits every --gold-poll-interval and starts a batch on one, without waiting for its
+   * trigger: on an hour's trigger, trades committed to silver after gold's first look are in gold within a minute.
+   */
+  @Test
+  void goldStartsABatchWhenASilverCommitsNotOnlyOnItsTrigger() throws Exception {
+    Lake lake = TestLake.lake("gold_poll", Storage.LOCAL);
+    String topic = "gold_poll.binance";
+    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
+    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    GoldConfig config = config(Duration.ofMinutes(5))
+        .withStream(lake.stream("1h").withSourcePoll(Duration.ofMillis(200)));
+    StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), config);
+    try {
+      await().atMost(Duration.ofMinutes(1)).until(() -> gold.lastProgress() != null);
+      RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 20, Instant.now().minusSeconds(1)));
+      throughSilver(lake, topics);
+      await("gold reads silver's commit before its next hourly trigger").atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(500)).until(() -> Pipeline.count(lake, Tables.GOLD) == 20);
+    } finally {
+      gold.stop();
+    }
+  }
+
   /** The ranges of ids in gold's state, "[first, last]", read from its checkpoint with Spark's state reader. */
   private static List<String> stateRanges(GoldConfig config) {
     List<String> ranges = new ArrayList<>();

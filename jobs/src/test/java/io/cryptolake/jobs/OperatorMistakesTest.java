@@ -57,6 +57,8 @@ class OperatorMistakesTest {
         mistake(GoldJob::new, "gold --gaps-every -1m", "--gaps-every", "'-1m'"),
         mistake(GoldJob::new, "gold --bars-every 0s", "--bars-every: 0", "expected a duration above 0"),
         mistake(PipelineJob::new, "pipeline --bars-every soon", "--bars-every", "'soon'"),
+        mistake(GoldJob::new, "gold --gold-poll-interval 0s", "--gold-poll-interval: 0s"),
+        mistake(PipelineJob::new, "pipeline --gold-poll-interval 0ms", "--gold-poll-interval: 0s"),
         mistake(BronzeJob::new, "bronze --exchange nope", "--exchange", "nope", "BINANCE"),
         mistake(BronzeJob::new, "bronze --exchange binance --starting-offsets oldest", "--starting-offsets", "oldest"),
         mistake(BronzeJob::new, "bronze --exchange binance --bootstrap-servers kafka", "--bootstrap-servers"),

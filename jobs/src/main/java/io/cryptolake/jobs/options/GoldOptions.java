@@ -23,6 +23,11 @@ public final class GoldOptions {
           + "(env CRYPTOLAKE_GOLD_STATE_ROWS_BOUND; default ${DEFAULT-VALUE}).")
   long stateRowsBound;
 
+  @Option(names = "--gold-poll-interval", defaultValue = StreamOptions.GOLD_POLL,
+      description = "How often gold looks for the silvers' new commits: a batch starts as soon as there is one, at "
+          + "the latest on --trigger-interval (env CRYPTOLAKE_GOLD_POLL_INTERVAL; default ${DEFAULT-VALUE}).")
+  Duration pollInterval;
+
   @Option(names = "--ohlcv", negatable = true, defaultValue = "true",
       description = "Also write the 1-minute bars (default: yes; --no-ohlcv turns them off).")
   boolean ohlcv;
@@ -51,7 +56,8 @@ public final class GoldOptions {
     Check.positive("--bars-every", barsEvery);
     Check.positive("--gaps-every", gapsEvery);
     Check.positive("--gaps-lookback", gapsLookback);
-    return new GoldConfig(watermark, maxFiles, stream, stateRowsBound, barsEvery);
+    Check.positive("--gold-poll-interval", pollInterval);
+    return new GoldConfig(watermark, maxFiles, stream.withSourcePoll(pollInterval), stateRowsBound, barsEvery);
   }
 
   public boolean ohlcv() {
