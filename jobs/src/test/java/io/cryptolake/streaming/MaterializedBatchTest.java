@@ -41,6 +41,7 @@ class MaterializedBatchTest {
       SparkJobs.Counted<List<Row>> counted = SparkJobs.counting(spark,
           () -> byReason.aggregate(batch -> batch.groupBy("n").agg(count("*"))));
       assertEquals(1, counted.jobs(), "counting the kept rows");
+      assertEquals(1, counted.stages(), "counting the kept rows in one task, without a shuffle");
       Map<Long, Long> reasonsBySize = new TreeMap<>();
       counted.result().forEach(r -> reasonsBySize.put(r.getLong(0), r.getLong(1)));
       assertEquals(Map.of(142L, 1L, 143L, 6L), reasonsBySize);

@@ -21,16 +21,16 @@ public final class SparkJobs {
 
   private SparkJobs() {}
 
-  /** What an action returned, and how many Spark jobs it started. */
-  public record Counted<T>(T result, long jobs) {}
+  /** What an action returned, how many Spark jobs it started, and how many stages they had between them. */
+  public record Counted<T>(T result, long jobs, long stages) {}
 
   /** Runs {@code action} on this thread and counts the Spark jobs it started (jobs of other threads are not). */
   public static <T> Counted<T> counting(SparkSession spark, Supplier<T> action) {
-    List<String> tags = new CopyOnWriteArrayList<>();
+    List<Integer> stagesPerJob = new CopyOnWriteArrayList<>();
     T result = heard(spark, start -> {
       String tag = start.properties() == null ? null : start.properties().getProperty(TAG);
-      if (tag != null) {
-        tags.add(tag);
+      if ("counted".equals(tag)) {
+        stagesPerJob.add(start.stageInfos().size());
       }
     }, () -> {
       spark.sparkContext().setLocalProperty(TAG, "counted");
@@ -40,7 +40,7 @@ public final class SparkJobs {
         spark.sparkContext().setLocalProperty(TAG, null);
       }
     });
-    return new Counted<>(result, tags.stream().filter("counted"::equals).count());
+    return new Counted<>(result, stagesPerJob.size(), stagesPerJob.stream().mapToLong(Integer::longValue).sum());
   }
 
   /** The Spark jobs each streaming query (by id) started while {@code action} ran, on any thread. */

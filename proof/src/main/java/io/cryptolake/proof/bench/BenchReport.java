@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -215,6 +216,7 @@ final class BenchReport {
       r.cores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
           .forEach(e -> md.append(String.format("| %s | %.2f |%n", e.getKey(), e.getValue())));
       taskTime(md, r);
+      batchStages(md, r);
     }
     md.append("\nPeak JVM heap per application (Spark's peakMemoryMetrics.JVMHeapMemory; each JVM has -Xmx1g): ");
     md.append(String.join(", ", d.memory().stream().map(m -> String.format("%s driver %d MiB, executor %d MiB",
@@ -237,6 +239,21 @@ final class BenchReport {
         .forEach(e -> md.append(String.format("| %s | %s | %d | %.1f | %.1f | %.1f | %.2f |%n", app, e.getKey(),
             e.getValue().stages(), e.getValue().runSeconds(), e.getValue().cpuSeconds(), e.getValue().gcSeconds(),
             e.getValue().runSeconds() / windowSeconds))));
+  }
+
+  /** Of a query's batch, what its Spark stages took, and so what its driver did around them. */
+  private static void batchStages(StringBuilder md, RateResult r) {
+    if (r.batchStages().isEmpty()) {
+      return;
+    }
+    md.append(String.format("%nThe median batch with Spark work, per query (its completed stages summed; each "
+        + "figure's median on its own). A batch's duration less its stages is its driver's work around them: "
+        + "planning, Iceberg's reads and commits, the checkpoint's files:%n%n| application | query | batches | "
+        + "stages | in stages ms | of it before the first task ms | task ms | task CPU ms |%n"
+        + "|---|---|---|---|---|---|---|---|%n"));
+    r.batchStages().forEach((app, queries) -> new TreeMap<>(queries).forEach((query, b) -> md.append(String.format(
+        "| %s | %s | %d | %.0f | %,.0f | %,.0f | %,.0f | %,.0f |%n", app, query, b.batches(), b.stages(),
+        b.inStagesMs(), b.beforeFirstTaskMs(), b.taskMs(), b.taskCpuMs()))));
   }
 
   /** Where each Spark stream's batches spent their time, so the next optimisation starts from numbers. */

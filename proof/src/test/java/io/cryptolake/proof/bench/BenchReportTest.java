@@ -55,6 +55,8 @@ class BenchReportTest {
     assertEquals("| 2,000/s: trade time to gold p50 / p95 / p99 | 15.0 / 25.0 / 30.0 s |",
         line(md, "| 2,000/s: trade"));
     assertFalse(md.contains("median of"));
+    assertEquals("| gold | gold | 10 | 4 | 6,560 | 1,480 | 4,485 | 2,005 |", line(md, "| gold | gold |"),
+        "the median batch's stages, per application and query");
   }
 
   /** Each Spark stage of the ingest part gives its task CPU; a stage outside Spark leaves the column empty. */
@@ -77,7 +79,8 @@ class BenchReportTest {
     Percentiles latency = new Percentiles(240_000, p99 - 15, p99 - 5, p99, p99 + 5);
     RateResult rate = new RateResult(2000, 1990, Duration.ofSeconds(120), Map.of("gold", gold),
         Map.of(ProcessCpu.MACHINE, 1.6, "driver gold", 0.3, "executor gold", 0.5), Duration.ofSeconds(3), latency,
-        latency, Map.of());
+        latency, Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
+            2_005.4))));
     return new BenchReport.Deployment(one, number, Map.of("bronze", Duration.ofMillis((long) (firstBatchS * 1000))),
         List.of(rate), List.of(new Memory("gold", heapMib, heapMib / 2)), reconcile);
   }
