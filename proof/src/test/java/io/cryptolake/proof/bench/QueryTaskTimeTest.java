@@ -1,5 +1,6 @@
 package io.cryptolake.proof.bench;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -65,25 +65,17 @@ class QueryTaskTimeTest {
   }
 
   /** The application's completed stages once the UI has every job's (its listener runs behind the jobs). */
-  private static List<JsonNode> completedStages(SparkSession spark, int lastBatch) throws Exception {
+  private static List<JsonNode> completedStages(SparkSession spark, int lastBatch) {
     String url = spark.sparkContext().uiWebUrl().get() + "/api/v1/applications/" + spark.sparkContext().applicationId()
         + "/stages?status=complete";
     HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (true) {
-      List<JsonNode> stages = new ArrayList<>();
-      JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
-          .body()).forEach(stages::add);
-      boolean lastBatchIn = stages.stream().anyMatch(s -> s.path("description").asText("")
-          .endsWith("batch = " + lastBatch));
-      boolean plainCountIn = stages.stream().anyMatch(s -> s.path("description").asText("").isBlank());
-      if (lastBatchIn && plainCountIn) {
-        return stages;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the UI never showed every job's stages: " + stages);
-      }
-      Thread.sleep(200);
-    }
+    return await("the UI shows the last batch's stages and the plain count's").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).until(() -> {
+          List<JsonNode> stages = new ArrayList<>();
+          JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+              HttpResponse.BodyHandlers.ofString()).body()).forEach(stages::add);
+          return stages;
+        }, stages -> stages.stream().anyMatch(s -> s.path("description").asText("").endsWith("batch = " + lastBatch))
+            && stages.stream().anyMatch(s -> s.path("description").asText("").isBlank()));
   }
 }
