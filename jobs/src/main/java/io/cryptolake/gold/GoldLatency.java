@@ -1,24 +1,35 @@
 package io.cryptolake.gold;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
+import io.cryptolake.schemas.Exchange;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * End-to-end latency of the rows in gold: the commit time of the snapshot that added a row's data file minus
- * a time of the row (the trade time, or the producer's send time, {@code ingestion_timestamp}), from Iceberg's own metadata (entries and snapshots tables), so nothing has to be
- * timed while the pipeline runs. A row whose file a late merge or a compaction rewrote counts from the
- * rewrite, so run it before maintenance.
+ * a time of the row (the trade time, or the producer's send time, {@code ingestion_timestamp}), from Iceberg's
+ * own metadata (entries and snapshots tables), so nothing has to be timed while the pipeline runs; and, with
+ * silver's batch times, which hop of the pipeline that time went to ({@link #hops}). A row whose file a late
+ * merge or a compaction rewrote counts from the rewrite, so run it before maintenance.
  */
 public final class GoldLatency {
   private GoldLatency() {}
@@ -38,8 +49,7 @@ public final class GoldLatency {
 
   /** Trade time to gold, for trades whose trade time is in [from, to): one window of a benchmark. */
   public static Percentiles fromTradeTime(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
-    return measure(spark, lake, "timestamp", col("timestamp").geq(lit(Timestamp.from(from)))
-        .and(col("timestamp").lt(lit(Timestamp.from(to)))));
+    return measure(spark, lake, "timestamp", window(from, to));
   }
 
   /** The producer's send time ({@code ingestion_timestamp}, also the Kafka timestamp) to gold: the pipeline's part. */
@@ -48,13 +58,8 @@ public final class GoldLatency {
   }
 
   private static Percentiles measure(SparkSession spark, LakeConfig lake, String fromColumn, Column rows) {
-    String gold = lake.qualified(Tables.GOLD);
-    Dataset<Row> added = spark.table(gold + ".entries").where(col("status").notEqual(2))
-        .select(col("data_file.file_path").as("file"), col("snapshot_id"));
-    Dataset<Row> commits = spark.table(gold + ".snapshots").select(col("snapshot_id"), col("committed_at"));
-    Dataset<Row> latency = spark.table(gold).where(rows).select(col("_file").as("file"), col(fromColumn).as("since"))
-        .join(added, "file").join(commits, "snapshot_id")
-        .select(expr("(unix_micros(committed_at) - unix_micros(since)) / 1e6").as("seconds"));
+    Dataset<Row> latency = committed(spark, lake, rows)
+        .select(seconds(col("committed_at"), col(fromColumn)).as("seconds"));
     Row r = latency.agg(expr("count(*)"), expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)"),
         expr("max(seconds)")).first();
     if (r.getLong(0) == 0) {
@@ -62,5 +67,76 @@ public final class GoldLatency {
     }
     List<Double> p = r.getList(1);
     return new Percentiles(r.getLong(0), p.get(0), p.get(1), p.get(2), ((Number) r.get(2)).doubleValue());
+  }
+
+  /**
+   * The trades of one band of trade time to gold, and where that time went on average (seconds): from the trade to
+   * the producer's send ({@code ingestion_timestamp}), from there to the bronze batch that wrote it (bronze's
+   * {@code ingestion_timestamp}: waiting for bronze's trigger), from bronze's batch to silver's
+   * ({@code validation_timestamp}: bronze's batch and commit, silver's wait), and from silver's batch to gold's
+   * commit (silver's batch and commit, gold's wait and batch).
+   */
+  public record Band(String name, long rows, double toSend, double toBronzeBatch, double bronzeToSilverBatch,
+      double silverBatchToGold, double total) {}
+
+  /** The bands, fastest first, each from its percentile of trade time to gold up to the next. */
+  public static final List<String> BANDS = List.of("below p50", "p50 to p95", "p95 to p99", "p99 and over");
+
+  /**
+   * Where the time to gold of the trades in [from, to) went, per {@link #BANDS band}: what sets the median apart
+   * from the tail. Each gold row is joined to its silver row (message_id) for silver's and bronze's batch times;
+   * empty when no silver table exists. The bands' edges are this join's own percentiles, so a trade silver holds
+   * twice counts twice (gold holds it once).
+   */
+  public static List<Band> hops(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    Optional<Dataset<Row>> silver = Arrays.stream(Exchange.values())
+        .map(e -> lake.qualified(Tables.silverName(e))).filter(spark.catalog()::tableExists)
+        .map(t -> spark.table(t).select("message_id", "bronze_ingestion_timestamp", "validation_timestamp"))
+        .reduce(Dataset::unionByName);
+    if (silver.isEmpty()) {
+      return List.of();
+    }
+    Dataset<Row> trades = committed(spark, lake, window(from, to)).join(silver.get(), "message_id").select(
+        seconds(col("ingestion_timestamp"), col("timestamp")).as("to_send"),
+        seconds(col("bronze_ingestion_timestamp"), col("ingestion_timestamp")).as("to_bronze"),
+        seconds(col("validation_timestamp"), col("bronze_ingestion_timestamp")).as("to_silver"),
+        seconds(col("committed_at"), col("validation_timestamp")).as("to_gold"),
+        seconds(col("committed_at"), col("timestamp")).as("total")).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row edges = trades.agg(expr("percentile_approx(total, array(0.5, 0.95, 0.99), 10000)")).first();
+      if (edges.isNullAt(0)) {
+        return List.of();
+      }
+      List<Double> p = edges.getList(0);
+      Column band = when(col("total").geq(p.get(2)), BANDS.get(3)).when(col("total").geq(p.get(1)), BANDS.get(2))
+          .when(col("total").geq(p.get(0)), BANDS.get(1)).otherwise(BANDS.get(0));
+      Map<String, Band> byName = new HashMap<>();
+      trades.groupBy(band.as("band")).agg(count("*"), avg("to_send"), avg("to_bronze"), avg("to_silver"),
+          avg("to_gold"), avg("total")).collectAsList().forEach(r -> byName.put(r.getString(0), new Band(
+              r.getString(0), r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5),
+              r.getDouble(6))));
+      return BANDS.stream().filter(byName::containsKey).map(byName::get).toList();
+    } finally {
+      trades.unpersist();
+    }
+  }
+
+  /** Trades whose trade time is in [from, to). */
+  private static Column window(Instant from, Instant to) {
+    return col("timestamp").geq(lit(Timestamp.from(from))).and(col("timestamp").lt(lit(Timestamp.from(to))));
+  }
+
+  /** Gold's rows that match {@code rows}, each with {@code committed_at}: when the snapshot that added its file did. */
+  private static Dataset<Row> committed(SparkSession spark, LakeConfig lake, Column rows) {
+    String gold = lake.qualified(Tables.GOLD);
+    Dataset<Row> added = spark.table(gold + ".entries").where(col("status").notEqual(2))
+        .select(col("data_file.file_path").as("file"), col("snapshot_id"));
+    Dataset<Row> commits = spark.table(gold + ".snapshots").select(col("snapshot_id"), col("committed_at"));
+    return spark.table(gold).where(rows).withColumn("file", col("_file")).join(added, "file")
+        .join(commits, "snapshot_id");
+  }
+
+  private static Column seconds(Column later, Column earlier) {
+    return functions.unix_micros(later).minus(functions.unix_micros(earlier)).divide(1e6);
   }
 }

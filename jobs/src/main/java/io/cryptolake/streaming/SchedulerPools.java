@@ -9,17 +9,22 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * The fair scheduler's pools of a job's application. Every streaming query runs in a pool with a minimum share of
- * one task, so its tasks run first whenever it has some waiting; work that can wait (gold's gap check) runs in
- * {@link #BACKGROUND}, without one, on whatever the queries leave. Spark serves a pool under its minimum share
- * before the others and breaks ties between the rest by name: with pools made on the fly (no minimum share), a
- * gap check in the {@code default} pool went before gold's trades on gold's one executor core and held them back
- * for 40-100 s every 5 minutes (docs/benchmarks.md, round 15).
+ * The fair scheduler's pools of a job's application. Every streaming query runs in a pool whose minimum share
+ * ({@link #QUERY_MIN_SHARE}) is more task slots than an application has, so its tasks run first whenever it has
+ * some waiting; work that can wait (gold's gap check) runs in {@link #BACKGROUND}, without one, on whatever the
+ * queries leave. Spark serves the pools under their minimum share before the others (the one running the fewest
+ * tasks first, as it does among the rest) and breaks ties by name. With pools made on the fly (no minimum share),
+ * a gap check in the {@code default} pool went before gold's trades on gold's one executor core and held them
+ * back for 40-100 s every 5 minutes (docs/benchmarks.md, round 15); with a minimum share of one task, a query
+ * running one task was no longer under it, and the gap check, running none, took the next free slot before the
+ * query's other tasks: a slot of two for the check's whole run (round 43).
  */
 public final class SchedulerPools {
   /** The local property that names the pool of the jobs a thread submits (inherited by threads it starts). */
   public static final String PROPERTY = "spark.scheduler.pool";
   public static final String BACKGROUND = "background";
+  /** A query's pool stays under its minimum share however many tasks it runs: always before the background. */
+  static final int QUERY_MIN_SHARE = 10_000;
 
   private SchedulerPools() {}
 
@@ -36,7 +41,7 @@ public final class SchedulerPools {
 
   static String allocations(Collection<String> queryPools) {
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<allocations>\n");
-    queryPools.stream().distinct().forEach(name -> xml.append(pool(name, 1)));
+    queryPools.stream().distinct().forEach(name -> xml.append(pool(name, QUERY_MIN_SHARE)));
     xml.append(pool(BACKGROUND, 0));
     return xml.append("</allocations>\n").toString();
   }

@@ -200,6 +200,7 @@ final class BenchReport {
           r.sustained() ? "kept up" : "not kept up", r.drain() == null ? "not within 20 min"
               : r.drain().toSeconds() + " s", r.latency().p50(), r.latency().p95(), r.latency().p99(),
           r.latency().rows(), r.secondHalf().p50(), r.secondHalf().p95(), r.secondHalf().p99()));
+      latencyBands(md, r);
       md.append("| job | rows behind its source: at the start, then after each minute | one trigger's worth "
           + "| kept up | batch ms p50 / p90 | empty batches |\n|---|---|---|---|---|---|\n");
       r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s | %,d | %s | %,.0f / %,.0f | %.0f |%n", job,
@@ -223,6 +224,20 @@ final class BenchReport {
         m.app(), m.driverPeakMib(), m.executorPeakMib())).toList()));
     md.append(String.format(".%n%nReconcile with the manifest of every trade sent to this deployment: %s%n",
         d.reconcile()));
+  }
+
+  /** Where the window's trades spent their time to gold, the median's apart from the tail's. */
+  private static void latencyBands(StringBuilder md, RateResult r) {
+    if (r.bands().isEmpty()) {
+      return;
+    }
+    md.append("Where a trade's time to gold went, by band of it (mean seconds per hop, from each trade's own times: "
+        + "the producer's send, the bronze batch that wrote it, the silver batch that validated it, gold's commit):"
+        + "\n\n| band | trades | trade to send | waiting for bronze's batch | bronze's batch to silver's "
+        + "| silver's batch to gold's commit | total |\n|---|---|---|---|---|---|---|\n");
+    r.bands().forEach(b -> md.append(String.format("| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", b.name(),
+        b.rows(), b.toSend(), b.toBronzeBatch(), b.bronzeToSilverBatch(), b.silverBatchToGold(), b.total())));
+    md.append('\n');
   }
 
   /** Which query's tasks held each application's executors in the window. */

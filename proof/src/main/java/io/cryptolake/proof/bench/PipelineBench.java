@@ -45,7 +45,8 @@ final class PipelineBench {
    */
   record RateResult(double rate, double achievedRate, Duration window, Map<String, JobWindow> jobs,
       Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency,
-      GoldLatency.Percentiles secondHalf, Map<String, Map<String, QueryTaskTime.Time>> taskTime,
+      GoldLatency.Percentiles secondHalf, List<GoldLatency.Band> bands,
+      Map<String, Map<String, QueryTaskTime.Time>> taskTime,
       Map<String, Map<String, QueryTaskTime.BatchStages>> batchStages) {
     /** Every job kept up, and what the window sent was all in gold within the drain timeout. */
     boolean sustained() {
@@ -184,8 +185,8 @@ final class PipelineBench {
     // The second half alone: the steady state, without the catch-up that follows a cold start.
     return new RateResult(rate, achieved, window, perJob, cores, drain,
         GoldLatency.fromTradeTime(spark, lake, from, to),
-        GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to), taskTime.byApp(),
-        taskTime.perBatch());
+        GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to),
+        GoldLatency.hops(spark, lake, from, to), taskTime.byApp(), taskTime.perBatch());
   }
 
   /** Sends {@code trades} and keeps their manifest, so every job's first batch has work to do. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cryptolake.gold.GoldLatency.Band;
 import io.cryptolake.gold.GoldLatency.Percentiles;
 import io.cryptolake.proof.bench.PipelineBench.JobWindow;
 import io.cryptolake.proof.bench.PipelineBench.Memory;
@@ -55,6 +56,8 @@ class BenchReportTest {
     assertEquals("| 2,000/s: trade time to gold p50 / p95 / p99 | 15.0 / 25.0 / 30.0 s |",
         line(md, "| 2,000/s: trade"));
     assertFalse(md.contains("median of"));
+    assertEquals("| p99 and over | 2,400 | 0.0 | 9.5 | 12.3 | 14.0 | 35.8 |", line(md, "| p99 and over"),
+        "each band with its hops' means, to a tenth of a second");
     assertEquals("| gold | gold | 10 | 4 | 6,560 | 1,480 | 4,485 | 2,005 |", line(md, "| gold | gold |"),
         "the median batch's stages, per application and query");
   }
@@ -79,7 +82,8 @@ class BenchReportTest {
     Percentiles latency = new Percentiles(240_000, p99 - 15, p99 - 5, p99, p99 + 5);
     RateResult rate = new RateResult(2000, 1990, Duration.ofSeconds(120), Map.of("gold", gold),
         Map.of(ProcessCpu.MACHINE, 1.6, "driver gold", 0.3, "executor gold", 0.5), Duration.ofSeconds(3), latency,
-        latency, Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
+        latency, List.of(new Band("below p50", 120_000, 0.01, 4.96, 3.3, 7.04, 15.31),
+            new Band("p99 and over", 2_400, 0.02, 9.5, 12.25, 14.0, 35.77)), Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
             2_005.4))));
     return new BenchReport.Deployment(one, number, Map.of("bronze", Duration.ofMillis((long) (firstBatchS * 1000))),
         List.of(rate), List.of(new Memory("gold", heapMib, heapMib / 2)), reconcile);
