@@ -3,8 +3,10 @@ package io.cryptolake.gold;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.cryptolake.lake.LakeConfig;
@@ -32,6 +34,9 @@ import org.apache.spark.storage.StorageLevel;
  * merge or a compaction rewrote counts from the rewrite, so run it before maintenance.
  */
 public final class GoldLatency {
+  /** The percentiles of {@code seconds} (p50, p95, p99) as one array, a 10,000-bucket approximation. */
+  private static final Column PERCENTILES = expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)");
+
   private GoldLatency() {}
 
   /** Percentiles in seconds over {@code rows} gold rows. */
@@ -60,13 +65,31 @@ public final class GoldLatency {
   private static Percentiles measure(SparkSession spark, LakeConfig lake, String fromColumn, Column rows) {
     Dataset<Row> latency = committed(spark, lake, rows)
         .select(seconds(col("committed_at"), col(fromColumn)).as("seconds"));
-    Row r = latency.agg(expr("count(*)"), expr("percentile_approx(seconds, array(0.5, 0.95, 0.99), 10000)"),
-        expr("max(seconds)")).first();
-    if (r.getLong(0) == 0) {
+    return percentiles(latency.agg(count("*"), PERCENTILES, max("seconds")).first(), 0);
+  }
+
+  /** Count, {@link #PERCENTILES} and max from {@code r}, from its column {@code at} on. */
+  private static Percentiles percentiles(Row r, int at) {
+    if (r.getLong(at) == 0) {
       return new Percentiles(0, 0, 0, 0, 0);
     }
-    List<Double> p = r.getList(1);
-    return new Percentiles(r.getLong(0), p.get(0), p.get(1), p.get(2), ((Number) r.get(2)).doubleValue());
+    List<Double> p = r.getList(at + 1);
+    return new Percentiles(r.getLong(at), p.get(0), p.get(1), p.get(2), ((Number) r.get(at + 2)).doubleValue());
+  }
+
+  /** Trade time to gold of the trades of one minute of trade time. */
+  public record Minute(Instant start, Percentiles latency) {}
+
+  /**
+   * Trade time to gold per minute of trade time, for trades in [from, to), earliest minute first: a window's p99
+   * is often a minute or two (a cold start's backlog, a slow batch), which the window's percentiles hide.
+   */
+  public static List<Minute> byMinute(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    return committed(spark, lake, window(from, to))
+        .select(date_trunc("minute", col("timestamp")).as("minute"),
+            seconds(col("committed_at"), col("timestamp")).as("seconds"))
+        .groupBy("minute").agg(count("*"), PERCENTILES, max("seconds")).orderBy("minute").collectAsList().stream()
+        .map(r -> new Minute(r.getTimestamp(0).toInstant(), percentiles(r, 1))).toList();
   }
 
   /**

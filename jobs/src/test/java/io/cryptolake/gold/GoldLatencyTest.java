@@ -16,7 +16,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,14 +28,17 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
-/** Where trades' time to gold went, per band of it, from gold's commits and silver's batch times. */
+/**
+ * Where trades' time to gold went, per band of it and per minute of trade time, from gold's commits and silver's
+ * batch times.
+ */
 class GoldLatencyTest {
   private static final int TRADES = 100;
   /** The two slowest trades waited 20 s longer for bronze's batch than the others. */
   private static final int SLOW_FROM = 98;
 
   @Test
-  void eachBandSaysHowLongItsTradesTookPerHop() throws Exception {
+  void eachBandAndMinuteSaysHowLongItsTradesTook() throws Exception {
     Lake lake = TestLake.lake("gold_latency_hops", Storage.LOCAL);
     SparkSession spark = TestLake.spark();
     // Trade i is i seconds older than trade 0, so its time to gold's one commit is i seconds longer: the bands'
@@ -66,6 +72,20 @@ class GoldLatencyTest {
     assertBand(bands.get(1), 45, i -> i >= 49 && i < 94, toNewest);
     assertBand(bands.get(2), 4, i -> i >= 94 && i < 98, toNewest);
     assertBand(bands.get(3), 2, i -> i >= 98, toNewest);
+
+    // Per minute of trade time: the trades of each minute, their slowest exactly, their p99 that or the next.
+    Map<Instant, List<Integer>> byMinute = IntStream.range(0, TRADES).boxed().collect(Collectors.groupingBy(
+        i -> newest.minusSeconds(i).truncatedTo(ChronoUnit.MINUTES), TreeMap::new, Collectors.toList()));
+    List<GoldLatency.Minute> minutes = GoldLatency.byMinute(spark, lake.config(), newest.minusSeconds(TRADES),
+        newest.plusSeconds(1));
+    assertEquals(List.copyOf(byMinute.keySet()), minutes.stream().map(GoldLatency.Minute::start).toList());
+    for (GoldLatency.Minute minute : minutes) {
+      List<Integer> in = byMinute.get(minute.start());
+      double slowest = toNewest + in.stream().mapToInt(Integer::intValue).max().orElseThrow();
+      assertEquals(in.size(), minute.latency().rows(), minute.start().toString());
+      assertEquals(slowest, minute.latency().max(), 1e-3, minute.start().toString());
+      assertEquals(slowest, minute.latency().p99(), 1.0 + 1e-3, minute.start().toString());
+    }
   }
 
   /** The band holds trades {@code members} and its means are theirs. */

@@ -3,6 +3,9 @@ package io.cryptolake.proof.bench;
 import io.cryptolake.gold.GoldLatency;
 import io.cryptolake.proof.bench.PipelineBench.RateResult;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -16,6 +19,9 @@ import java.util.function.Function;
 
 /** What a benchmark run measured, as Markdown for docs/benchmarks.md, each figure beside its goal. */
 final class BenchReport {
+  private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MINUTE_SECOND = DateTimeFormatter.ofPattern("HH:mm:ss")
+      .withZone(ZoneOffset.UTC);
   private final long trades;
   private final Duration window;
   private final Map<String, IngestBench.Rate> ingest = new LinkedHashMap<>();
@@ -201,6 +207,7 @@ final class BenchReport {
               : r.drain().toSeconds() + " s", r.latency().p50(), r.latency().p95(), r.latency().p99(),
           r.latency().rows(), r.secondHalf().p50(), r.secondHalf().p95(), r.secondHalf().p99()));
       latencyBands(md, r);
+      latencyByMinute(md, r);
       md.append("| job | rows behind its source: at the start, then after each minute | one trigger's worth "
           + "| kept up | batch ms p50 / p90 | empty batches |\n|---|---|---|---|---|---|\n");
       r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s | %,d | %s | %,.0f / %,.0f | %.0f |%n", job,
@@ -237,6 +244,23 @@ final class BenchReport {
         + "| silver's batch to gold's commit | total |\n|---|---|---|---|---|---|---|\n");
     r.bands().forEach(b -> md.append(String.format("| %s | %,d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", b.name(),
         b.rows(), b.toSend(), b.toBronzeBatch(), b.bronzeToSilverBatch(), b.silverBatchToGold(), b.total())));
+    md.append('\n');
+  }
+
+  /** Each minute's trade time to gold, and the minutes in which gold's gap check finished. */
+  private static void latencyByMinute(StringBuilder md, RateResult r) {
+    if (r.minutes().isEmpty()) {
+      return;
+    }
+    md.append("Trade time to gold per minute of trade time (UTC), and gold's gap checks that finished in the minute:"
+        + "\n\n| minute | trades | p50 s | p99 s | max s | gap check finished |\n|---|---|---|---|---|---|\n");
+    for (GoldLatency.Minute m : r.minutes()) {
+      Instant end = m.start().plus(Duration.ofMinutes(1));
+      String checks = String.join(", ", r.gapChecks().stream().filter(t -> !t.isBefore(m.start()) && t.isBefore(end))
+          .map(MINUTE_SECOND::format).toList());
+      md.append(String.format("| %s | %,d | %.1f | %.1f | %.1f | %s |%n", MINUTE.format(m.start()),
+          m.latency().rows(), m.latency().p50(), m.latency().p99(), m.latency().max(), checks));
+    }
     md.append('\n');
   }
 

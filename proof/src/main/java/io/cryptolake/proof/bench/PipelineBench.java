@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cryptolake.gold.GoldLatency;
 import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
+import io.cryptolake.lake.Tables;
 import io.cryptolake.localstack.LocalServers;
 import io.cryptolake.metrics.BatchPhases;
 import io.cryptolake.metrics.JobMetrics;
@@ -45,8 +46,8 @@ final class PipelineBench {
    */
   record RateResult(double rate, double achievedRate, Duration window, Map<String, JobWindow> jobs,
       Map<String, Double> cores, Duration drain, GoldLatency.Percentiles latency,
-      GoldLatency.Percentiles secondHalf, List<GoldLatency.Band> bands,
-      Map<String, Map<String, QueryTaskTime.Time>> taskTime,
+      GoldLatency.Percentiles secondHalf, List<GoldLatency.Band> bands, List<GoldLatency.Minute> minutes,
+      List<Instant> gapChecks, Map<String, Map<String, QueryTaskTime.Time>> taskTime,
       Map<String, Map<String, QueryTaskTime.BatchStages>> batchStages) {
     /** Every job kept up, and what the window sent was all in gold within the drain timeout. */
     boolean sustained() {
@@ -186,7 +187,21 @@ final class PipelineBench {
     return new RateResult(rate, achieved, window, perJob, cores, drain,
         GoldLatency.fromTradeTime(spark, lake, from, to),
         GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to),
-        GoldLatency.hops(spark, lake, from, to), taskTime.byApp(), taskTime.perBatch());
+        GoldLatency.hops(spark, lake, from, to), GoldLatency.byMinute(spark, lake, from, to),
+        gapChecks(spark, lake, from, to.plus(drain == null ? DRAIN_TIMEOUT : drain)), taskTime.byApp(), taskTime.perBatch());
+  }
+
+  /**
+   * When gold's gap checks finished in [from, to): the commits of control_sequence_progress, which every check
+   * that found new trades makes. A check reads minutes of gold at once, so its minutes are worth telling apart.
+   */
+  private static List<Instant> gapChecks(SparkSession spark, LakeConfig lake, Instant from, Instant to) {
+    String progress = lake.qualified(Tables.SEQUENCE_PROGRESS);
+    if (!spark.catalog().tableExists(progress)) {
+      return List.of();
+    }
+    return spark.table(progress + ".snapshots").select("committed_at").orderBy("committed_at").collectAsList()
+        .stream().map(r -> r.getTimestamp(0).toInstant()).filter(t -> !t.isBefore(from) && t.isBefore(to)).toList();
   }
 
   /** Sends {@code trades} and keeps their manifest, so every job's first batch has work to do. */

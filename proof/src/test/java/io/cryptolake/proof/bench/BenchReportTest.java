@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cryptolake.gold.GoldLatency.Band;
+import io.cryptolake.gold.GoldLatency.Minute;
 import io.cryptolake.gold.GoldLatency.Percentiles;
 import io.cryptolake.proof.bench.PipelineBench.JobWindow;
 import io.cryptolake.proof.bench.PipelineBench.Memory;
 import io.cryptolake.proof.bench.PipelineBench.RateResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,9 @@ class BenchReportTest {
     assertFalse(md.contains("median of"));
     assertEquals("| p99 and over | 2,400 | 0.0 | 9.5 | 12.3 | 14.0 | 35.8 |", line(md, "| p99 and over"),
         "each band with its hops' means, to a tenth of a second");
+    assertEquals("| 21:30 | 120,000 | 12.0 | 22.0 | 25.0 |  |", line(md, "| 21:30 |"), "a minute without a check");
+    assertEquals("| 21:31 | 120,000 | 14.5 | 37.7 | 41.2 | 21:31:24 |", line(md, "| 21:31 |"),
+        "a minute with the check that finished in it, not the next minute's");
     assertEquals("| gold | gold | 10 | 4 | 6,560 | 1,480 | 4,485 | 2,005 |", line(md, "| gold | gold |"),
         "the median batch's stages, per application and query");
   }
@@ -83,7 +88,10 @@ class BenchReportTest {
     RateResult rate = new RateResult(2000, 1990, Duration.ofSeconds(120), Map.of("gold", gold),
         Map.of(ProcessCpu.MACHINE, 1.6, "driver gold", 0.3, "executor gold", 0.5), Duration.ofSeconds(3), latency,
         latency, List.of(new Band("below p50", 120_000, 0.01, 4.96, 3.3, 7.04, 15.31),
-            new Band("p99 and over", 2_400, 0.02, 9.5, 12.25, 14.0, 35.77)), Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
+            new Band("p99 and over", 2_400, 0.02, 9.5, 12.25, 14.0, 35.77)),
+        List.of(new Minute(Instant.parse("2026-12-06T21:30:00Z"), new Percentiles(120_000, 12.04, 20, 21.96, 25)),
+            new Minute(Instant.parse("2026-12-06T21:31:00Z"), new Percentiles(120_000, 14.5, 30, 37.73, 41.2))),
+        List.of(Instant.parse("2026-12-06T21:31:24.6Z"), Instant.parse("2026-12-06T21:32:01Z")), Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
             2_005.4))));
     return new BenchReport.Deployment(one, number, Map.of("bronze", Duration.ofMillis((long) (firstBatchS * 1000))),
         List.of(rate), List.of(new Memory("gold", heapMib, heapMib / 2)), reconcile);
