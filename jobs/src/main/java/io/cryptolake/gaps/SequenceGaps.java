@@ -27,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.spark.sql.Column;
@@ -146,17 +147,19 @@ public final class SequenceGaps {
       List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
       Dataset<Row> recorded = spark.table(gapsName);
       Dataset<Row> fresh = foundRows.isEmpty() ? found.limit(0) : found.as("f")
-          .join(recorded.where(col("gap_end").geq(foundRows.stream().mapToLong(g -> g.getAs("gap_start")).min()
-              .orElseThrow())).as("r"), col("f.exchange").equalTo(col("r.exchange"))
-          .and(col("f.symbol").equalTo(col("r.symbol"))).and(col("f.gap_start").leq(col("r.gap_end")))
-          .and(col("f.gap_end").geq(col("r.gap_start"))), "left_anti");
+          .join(recorded.where(IdRanges.of(foundRows, "gap_start", "gap_end").overlapping()).as("r"),
+              col("f.exchange").equalTo(col("r.exchange")).and(col("f.symbol").equalTo(col("r.symbol")))
+                  .and(col("f.gap_start").leq(col("r.gap_end"))).and(col("f.gap_end").geq(col("r.gap_start"))),
+              "left_anti");
       // Only a row below its symbol's highest id seen before can fall into a recorded gap: the others are
       // matched against no open gap, which would otherwise cost every appended row a look at every open gap.
       Dataset<Row> belowAnchors = (appendedRows != null ? appendedRows : spark.table(lake.qualified(Tables.GOLD)))
           .as("n").join(anchors.as("p"),
               col("n.exchange").equalTo(col("p.exchange")).and(col("n.symbol").equalTo(col("p.symbol")))
                   .and(col("n.source_sequence").lt(col("p.source_sequence"))), "left_semi");
-      Dataset<Row> reopened = recorded.where(col("filled_at").isNull()).as("r")
+      IdRanges late = IdRanges.of(belowAnchors.groupBy("exchange", "symbol")
+          .agg(min("source_sequence").as("low"), max("source_sequence").as("high")).collectAsList(), "low", "high");
+      Dataset<Row> reopened = recorded.where(col("filled_at").isNull().and(late.overlapping())).as("r")
           .join(belowAnchors.as("n"), col("r.exchange").equalTo(col("n.exchange"))
               .and(col("r.symbol").equalTo(col("n.symbol")))
               .and(col("n.source_sequence").between(col("r.gap_start"), col("r.gap_end"))), "left_semi")
@@ -171,8 +174,13 @@ public final class SequenceGaps {
         if (!toCount.isEmpty()) {
           merged = merged.unionByName(withMissing(spark, lake, spark.createDataFrame(toCount, fresh.schema()), toCount));
         }
+        // A recorded gap the merge can match lies in its symbol's range of the merged gaps: said on the target
+        // alone, so the MERGE reads only those of the recorded gaps, not all of them.
+        String targetRows = IdRanges.of(Stream.concat(asFound.stream(), toCount.stream()).toList(), "gap_start",
+            "gap_end").overlappingSql("t");
         LakeSql.withView(merged, "sequence_gaps", view -> "MERGE INTO " + gapsName + " t USING " + view + " s "
-            + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start "
+            + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start AND " + targetRows
+            + " "
             + "WHEN MATCHED AND NOT (t.missing_ids <=> s.missing_ids) THEN UPDATE SET t.missing_ids = s.missing_ids, "
             + "t.filled_at = s.filled_at, t.updated_at = s.updated_at "
             + "WHEN NOT MATCHED AND s.missing_ids > 0 THEN INSERT *");
