@@ -25,7 +25,7 @@ record IdRanges(List<IdRange> ranges) {
   /** Ids [low, high] of one symbol. */
   record IdRange(String exchange, String symbol, long low, long high) {}
 
-  /** The ranges of {@code rows}: per (exchange, symbol), the lowest {@code lowColumn}, the highest {@code highColumn}. */
+  /** Per (exchange, symbol) of {@code rows}: its lowest {@code lowColumn} to its highest {@code highColumn}. */
   static IdRanges of(List<Row> rows, String lowColumn, String highColumn) {
     Map<List<String>, IdRange> bySymbol = new LinkedHashMap<>();
     for (Row row : rows) {
@@ -37,10 +37,6 @@ record IdRanges(List<IdRange> ranges) {
           exchange, symbol, Math.min(a.low(), b.low()), Math.max(a.high(), b.high())));
     }
     return new IdRanges(List.copyOf(bySymbol.values()));
-  }
-
-  boolean isEmpty() {
-    return ranges.isEmpty();
   }
 
   /** Gaps ({@code gap_start}, {@code gap_end}) overlapping their symbol's range; none when there are no ranges. */

@@ -180,8 +180,7 @@ public final class SequenceGaps {
             "gap_end").overlappingSql("t");
         LakeSql.withView(merged, "sequence_gaps", view -> "MERGE INTO " + gapsName + " t USING " + view + " s "
             + "ON t.exchange = s.exchange AND t.symbol = s.symbol AND t.gap_start = s.gap_start AND " + targetRows
-            + " "
-            + "WHEN MATCHED AND NOT (t.missing_ids <=> s.missing_ids) THEN UPDATE SET t.missing_ids = s.missing_ids, "
+            + " WHEN MATCHED AND NOT (t.missing_ids <=> s.missing_ids) THEN UPDATE SET t.missing_ids = s.missing_ids, "
             + "t.filled_at = s.filled_at, t.updated_at = s.updated_at "
             + "WHEN NOT MATCHED AND s.missing_ids > 0 THEN INSERT *");
       }

@@ -188,7 +188,8 @@ final class PipelineBench {
         GoldLatency.fromTradeTime(spark, lake, from, to),
         GoldLatency.fromTradeTime(spark, lake, from.plus(took.dividedBy(2)), to),
         GoldLatency.hops(spark, lake, from, to), GoldLatency.byMinute(spark, lake, from, to),
-        gapChecks(spark, lake, from, to.plus(drain == null ? DRAIN_TIMEOUT : drain)), taskTime.byApp(), taskTime.perBatch());
+        gapChecks(spark, lake, from, to.plus(drain == null ? DRAIN_TIMEOUT : drain)), taskTime.byApp(),
+        taskTime.perBatch());
   }
 
   /**

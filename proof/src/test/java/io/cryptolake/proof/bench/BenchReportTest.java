@@ -91,8 +91,8 @@ class BenchReportTest {
             new Band("p99 and over", 2_400, 0.02, 9.5, 12.25, 14.0, 35.77)),
         List.of(new Minute(Instant.parse("2026-12-06T21:30:00Z"), new Percentiles(120_000, 12.04, 20, 21.96, 25)),
             new Minute(Instant.parse("2026-12-06T21:31:00Z"), new Percentiles(120_000, 14.5, 30, 37.73, 41.2))),
-        List.of(Instant.parse("2026-12-06T21:31:24.6Z"), Instant.parse("2026-12-06T21:32:01Z")), Map.of(), Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485,
-            2_005.4))));
+        List.of(Instant.parse("2026-12-06T21:31:24.6Z"), Instant.parse("2026-12-06T21:32:01Z")), Map.of(),
+        Map.of("gold", Map.of("gold", new QueryTaskTime.BatchStages(10, 4, 6_560, 1_480, 4_485, 2_005.4))));
     return new BenchReport.Deployment(one, number, Map.of("bronze", Duration.ofMillis((long) (firstBatchS * 1000))),
         List.of(rate), List.of(new Memory("gold", heapMib, heapMib / 2)), reconcile);
   }
