@@ -24,6 +24,7 @@ import io.cryptolake.metrics.LakeMetric;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
+import io.cryptolake.streaming.ValueCounts;
 import io.cryptolake.streaming.WholeSourceStart;
 import java.util.Arrays;
 import java.util.List;
@@ -208,6 +209,8 @@ public final class GoldStream {
 
   /** Appends the new rows, merges the late ones, counts everything. */
   private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private static final ValueCounts DISPOSITIONS = new ValueCounts(col(DISPOSITION),
+        Arrays.stream(Disposition.values()).map(Disposition::name).toList());
     private final LakeConfig lake;
     private final LakeCatalog catalog;
     private final Consumer<GoldBatchStats> statsListener;
@@ -223,9 +226,11 @@ public final class GoldStream {
       String writer = BatchCommits.writer(GoldConfig.JOB_NAME, batch);
       try (MaterializedBatch materialized = MaterializedBatch.of(batch
           .withColumn("exchange_date", to_date(col("timestamp")))
-          .withColumn("exchange_hour", hour(col("timestamp"))))) {
+          .withColumn("exchange_hour", hour(col("timestamp"))), DISPOSITIONS.metrics())) {
         Dataset<Row> rows = materialized.rows();
-        Map<String, Long> counts = countByDisposition(materialized);
+        // Counted as the batch was kept; a disposition gold does not know would be counted by a job instead.
+        Map<String, Long> counts = DISPOSITIONS.read(materialized.observed(), 0)
+            .orElseGet(() -> countByDisposition(materialized));
         long fresh = counts.getOrDefault(Disposition.NEW.name(), 0L);
         long late = counts.getOrDefault(Disposition.LATE.name(), 0L);
         long duplicates = counts.getOrDefault(Disposition.DUPLICATE.name(), 0L);

@@ -11,22 +11,28 @@ import io.cryptolake.lake.LakeCatalog;
 import io.cryptolake.lake.LakeConfig;
 import io.cryptolake.lake.Tables;
 import io.cryptolake.metrics.Freshness;
+import io.cryptolake.schemas.DlqReason;
 import io.cryptolake.schemas.Exchange;
 import io.cryptolake.silver.adapters.ExchangeAdapters;
 import io.cryptolake.streaming.EmptyCheckpoint;
 import io.cryptolake.streaming.MaterializedBatch;
 import io.cryptolake.streaming.MicroBatchInput;
+import io.cryptolake.streaming.ValueCounts;
 import io.cryptolake.streaming.WholeSourceStart;
 import io.cryptolake.validation.TradeValidator;
-import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.iceberg.Table;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -88,7 +94,10 @@ public final class SilverStream {
   }
 
   /** Writes one micro-batch to silver and the DLQ, each at most once. */
-  private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+  static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+    private static final ValueCounts REASONS = new ValueCounts(col(TradeValidator.ERROR_REASON),
+        Arrays.stream(DlqReason.values()).map(DlqReason::reason).toList());
+    private static final String NEWEST = "kafka_timestamp";
     private final String job;
     private final LakeConfig lake;
     private final LakeCatalog catalog;
@@ -118,8 +127,8 @@ public final class SilverStream {
       String writer = BatchCommits.writer(job, bronzeBatch);
       // One task per core: every task writes its own files, so more tasks than cores only makes more files.
       Dataset<Row> batch = bronzeBatch.coalesce(bronzeBatch.sparkSession().sparkContext().defaultParallelism());
-      // The verdict is computed once, for the count and both writes.
-      try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch))) {
+      // The verdict is computed once for both writes, and counted by reason as it is kept.
+      try (MaterializedBatch materialized = MaterializedBatch.of(transform.apply(batch), keptMetrics())) {
         Dataset<Row> validated = materialized.rows();
         SilverBatchStats stats = stats(materialized, batchId);
         Table silver = catalog.load(Tables.silverName(exchange));
@@ -146,18 +155,46 @@ public final class SilverStream {
       statsListener.accept(stats);
     }
 
+    /**
+     * The batch's counts by reason and its newest record, observed as it was kept; counted by a Spark job over the
+     * kept rows only when a row's reason is not one of {@link DlqReason}'s (which the validation never gives).
+     */
+    /** What a kept batch observes: its rows by reason ({@link #REASONS}), then its newest record's time. */
+    static List<Column> keptMetrics() {
+      List<Column> metrics = new ArrayList<>(REASONS.metrics());
+      metrics.add(max(NEWEST));
+      return metrics;
+    }
+
     private SilverBatchStats stats(MaterializedBatch validated, long batchId) {
-      List<Row> counts = validated.aggregate(rows -> rows
-          .groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE))
-          .agg(count("*").as("n"), max("kafka_timestamp")));
+      Row observed = validated.observed();
+      Freshness.report(job, observed.isNullAt(REASONS.size()) ? null : observed.getTimestamp(REASONS.size()));
+      Optional<Map<String, Long>> observedByReason = REASONS.read(observed, 0);
+      if (observedByReason.isEmpty()) {
+        return counted(validated, batchId);
+      }
       long valid = 0;
       Map<String, Long> byReason = new LinkedHashMap<>();
       Map<String, Long> byType = new LinkedHashMap<>();
-      Timestamp newest = null;
-      for (Row row : counts) {
-        if (!row.isNullAt(3) && (newest == null || row.getTimestamp(3).after(newest))) {
-          newest = row.getTimestamp(3);
+      for (Map.Entry<String, Long> reason : observedByReason.get().entrySet()) {
+        if (reason.getKey() == null) {
+          valid = reason.getValue();
+        } else {
+          byReason.put(reason.getKey(), reason.getValue());
+          byType.merge(DlqReason.valueOf(reason.getKey().toUpperCase(Locale.ROOT)).type().value(), reason.getValue(),
+              Long::sum);
         }
+      }
+      return new SilverBatchStats(job, batchId, valid, byReason, byType);
+    }
+
+    private SilverBatchStats counted(MaterializedBatch validated, long batchId) {
+      List<Row> counts = validated.aggregate(rows -> rows
+          .groupBy(col(TradeValidator.ERROR_REASON), col(TradeValidator.ERROR_TYPE)).agg(count("*").as("n")));
+      long valid = 0;
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      Map<String, Long> byType = new LinkedHashMap<>();
+      for (Row row : counts) {
         String reason = row.getString(0);
         long n = row.getLong(2);
         if (reason == null) {
@@ -167,7 +204,6 @@ public final class SilverStream {
           byType.merge(row.getString(1), n, Long::sum);
         }
       }
-      Freshness.report(job, newest);
       return new SilverBatchStats(job, batchId, valid, byReason, byType);
     }
   }

@@ -1,8 +1,10 @@
 package io.cryptolake.streaming;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
@@ -26,14 +28,32 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class MaterializedBatch implements AutoCloseable {
   private final Dataset<Row> rows;
+  private final Row observed;
 
-  private MaterializedBatch(Dataset<Row> rows) {
+  private MaterializedBatch(Dataset<Row> rows, Row observed) {
     this.rows = rows;
+    this.observed = observed;
   }
 
   /** Runs a micro-batch's plan now, without adaptive execution, and keeps its rows. */
   public static MaterializedBatch of(Dataset<Row> plan) {
-    return new MaterializedBatch(withoutAdaptiveExecution(plan.sparkSession(), () -> keep(plan)));
+    return new MaterializedBatch(withoutAdaptiveExecution(plan.sparkSession(), () -> keep(plan)), null);
+  }
+
+  /**
+   * As {@link #of(Dataset)}, and aggregates the rows as they are kept ({@link #observed()}): Spark's observed
+   * metrics, filled by the same tasks, so counts of a batch cost no Spark job of their own (a job of its own cost
+   * silver 0.3-0.5 s and gold 0.1-0.3 s of every batch, docs/benchmarks.md, round 45). {@code metrics} are
+   * aggregate expressions over the plan's rows. A task's figures count once: Spark merges a result task's
+   * metrics only for its first successful attempt, and the job has no shuffle to re-run.
+   */
+  public static MaterializedBatch of(Dataset<Row> plan, List<Column> metrics) {
+    String name = "kept-" + UUID.randomUUID();
+    Dataset<Row> observing = plan.observe(name, metrics.get(0),
+        metrics.subList(1, metrics.size()).toArray(Column[]::new));
+    Dataset<Row> kept = withoutAdaptiveExecution(plan.sparkSession(), () -> keep(observing));
+    // The checkpoint ran the observing plan's own execution, whose metrics are read here, not through a listener.
+    return new MaterializedBatch(kept, observing.queryExecution().observedMetrics().get(name).get());
   }
 
   /**
@@ -41,7 +61,7 @@ public final class MaterializedBatch implements AutoCloseable {
    * gap check over all of gold), whose shuffles adaptive execution sizes from what they read.
    */
   public static MaterializedBatch adaptive(Dataset<Row> plan) {
-    return new MaterializedBatch(keep(plan));
+    return new MaterializedBatch(keep(plan), null);
   }
 
   private static Dataset<Row> keep(Dataset<Row> plan) {
@@ -50,6 +70,14 @@ public final class MaterializedBatch implements AutoCloseable {
 
   public Dataset<Row> rows() {
     return rows;
+  }
+
+  /** The metrics {@link #of(Dataset, List)} was given, in their order, over every kept row. */
+  public Row observed() {
+    if (observed == null) {
+      throw new IllegalStateException("this batch was kept without metrics");
+    }
+    return observed;
   }
 
   /**

@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.codegen.ByteCodeStats;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
+import org.apache.spark.sql.execution.CollectMetricsExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.types.StructType;
@@ -67,6 +69,30 @@ class SilverCodegenTest {
       }
       assertFalse(sizes.isEmpty(), "no whole-stage-generated code to look at");
     }
+  }
+
+  /**
+   * The counts by reason that silver takes as it keeps a batch are read from the transform's own rows: the plan
+   * below the observation is the transform's, computed once. With {@code count_if} Spark merged each count's
+   * condition into the transform's projection, computing the verdict again for each reason (twice the CPU).
+   */
+  @Test
+  void countingTheVerdictAsItIsKeptLeavesTheTransformAsItIs() {
+    SparkSession spark = TestLake.spark().newSession();
+    StructType bronze = SparkSchemaUtil.convert(Tables.bronze(Exchange.BINANCE).schema())
+        .add("bronze_ingestion_timestamp", "timestamp");
+    Dataset<Row> batch = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(),
+        bronze);
+    Dataset<Row> validated = new SilverTransform(ExchangeAdapters.of(Exchange.BINANCE), "http://127.0.0.1:1",
+        Duration.ofSeconds(1), ValidationConfig.defaults()).apply(batch);
+    List<Column> metrics = SilverStream.BatchWriter.keptMetrics();
+    SparkPlan observed = validated.observe("kept", metrics.get(0),
+        metrics.subList(1, metrics.size()).toArray(Column[]::new)).queryExecution().executedPlan();
+
+    assertTrue(observed instanceof CollectMetricsExec, "the observation on top of the plan:\n" + observed);
+    SparkPlan transform = ((CollectMetricsExec) observed).child();
+    assertTrue(transform.sameResult(validated.queryExecution().executedPlan()),
+        "below the observation, the transform's own plan:\n" + observed);
   }
 
   private static List<WholeStageCodegenExec> stages(SparkPlan plan) {
