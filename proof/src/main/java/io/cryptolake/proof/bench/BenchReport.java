@@ -208,6 +208,9 @@ final class BenchReport {
           r.latency().rows(), r.secondHalf().p50(), r.secondHalf().p95(), r.secondHalf().p99()));
       latencyBands(md, r);
       latencyByMinute(md, r);
+      // Gold's 30 s bars are usually further over their trigger than its trades are over theirs.
+      md.append("A job with several queries shows the batches of the one furthest over its own trigger (gold: its "
+          + "bars, mostly); the table of median batches further down has each query's own.\n\n");
       md.append("| job | rows behind its source: at the start, then after each minute | one trigger's worth "
           + "| kept up | batch ms p50 / p90 | empty batches |\n|---|---|---|---|---|---|\n");
       r.jobs().forEach((job, j) -> md.append(String.format("| %s | %s | %,d | %s | %,.0f / %,.0f | %.0f |%n", job,
