@@ -44,8 +44,9 @@ public final class MaterializedBatch implements AutoCloseable {
    * As {@link #of(Dataset)}, and aggregates the rows as they are kept ({@link #observed()}): Spark's observed
    * metrics, filled by the same tasks, so counts of a batch cost no Spark job of their own (a job of its own cost
    * silver 0.3-0.5 s and gold 0.1-0.3 s of every batch, docs/benchmarks.md, round 45). {@code metrics} are
-   * aggregate expressions over the plan's rows. A task's figures count once: Spark merges a result task's
-   * metrics only for its first successful attempt, and the job has no shuffle to re-run.
+   * aggregate expressions over the plan's rows, evaluated in the job's last stage. Each row counts once: Spark
+   * merges that stage's metrics once per partition, from its first successful task, so a retried task or a stage
+   * re-run after a lost shuffle does not count a partition twice.
    */
   public static MaterializedBatch of(Dataset<Row> plan, List<Column> metrics) {
     String name = "kept-" + UUID.randomUUID();

@@ -38,13 +38,7 @@ import scala.runtime.BoxedUnit;
 class SilverCodegenTest {
   @Test
   void everyStageOfSilverRunsAsOneCompiledMethodSmallEnoughForHotSpot() {
-    // A session of its own, as a streaming query's batches have: silver sets what it needs on it.
-    SparkSession spark = TestLake.spark().newSession();
-    StructType bronze = SparkSchemaUtil.convert(Tables.bronze(Exchange.BINANCE).schema())
-        .add("bronze_ingestion_timestamp", "timestamp");
-    // An RDD, not local rows: Spark would fold a plan over local rows into local rows at planning.
-    Dataset<Row> batch = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(),
-        bronze);
+    Dataset<Row> batch = bronzeBatch();
     for (Exchange exchange : Exchange.values()) {
       SilverTransform transform = new SilverTransform(ExchangeAdapters.of(exchange), "http://127.0.0.1:1",
           Duration.ofSeconds(1), ValidationConfig.defaults());
@@ -78,13 +72,8 @@ class SilverCodegenTest {
    */
   @Test
   void countingTheVerdictAsItIsKeptLeavesTheTransformAsItIs() {
-    SparkSession spark = TestLake.spark().newSession();
-    StructType bronze = SparkSchemaUtil.convert(Tables.bronze(Exchange.BINANCE).schema())
-        .add("bronze_ingestion_timestamp", "timestamp");
-    Dataset<Row> batch = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(),
-        bronze);
     Dataset<Row> validated = new SilverTransform(ExchangeAdapters.of(Exchange.BINANCE), "http://127.0.0.1:1",
-        Duration.ofSeconds(1), ValidationConfig.defaults()).apply(batch);
+        Duration.ofSeconds(1), ValidationConfig.defaults()).apply(bronzeBatch());
     List<Column> metrics = SilverStream.BatchWriter.keptMetrics();
     SparkPlan observed = validated.observe("kept", metrics.get(0),
         metrics.subList(1, metrics.size()).toArray(Column[]::new)).queryExecution().executedPlan();
@@ -93,6 +82,15 @@ class SilverCodegenTest {
     SparkPlan transform = ((CollectMetricsExec) observed).child();
     assertTrue(transform.sameResult(validated.queryExecution().executedPlan()),
         "below the observation, the transform's own plan:\n" + observed);
+  }
+
+  /** An empty bronze batch, in a session of its own as a streaming query's batches have (silver sets it up). */
+  private static Dataset<Row> bronzeBatch() {
+    SparkSession spark = TestLake.spark().newSession();
+    StructType bronze = SparkSchemaUtil.convert(Tables.bronze(Exchange.BINANCE).schema())
+        .add("bronze_ingestion_timestamp", "timestamp");
+    // An RDD, not local rows: Spark would fold a plan over local rows into local rows at planning.
+    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD(), bronze);
   }
 
   private static List<WholeStageCodegenExec> stages(SparkPlan plan) {
