@@ -52,9 +52,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every silver table, unioned and de-duplicated on (exchange, symbol, trade_id), into gold_crypto_trades by
- * UTC date and hour of the trade, in (timestamp, trade_id) order. On-time rows are appended once per batch
- * ({@link BatchCommits}); late rows are merged in only if gold does not have their key. Exactly once across
- * restarts: the de-duplication state is checkpointed with the batch, and both writes are idempotent.
+ * UTC date and hour of the trade, in (timestamp, trade_id) order. Each batch merges its late rows in (only
+ * those whose key gold does not have), then appends its on-time rows once ({@link BatchCommits}). Exactly once
+ * across restarts: the de-duplication state is checkpointed with the batch, and both writes are idempotent.
  */
 public final class GoldStream {
   private static final Logger LOG = LoggerFactory.getLogger(GoldStream.class);
@@ -207,7 +207,7 @@ public final class GoldStream {
         .flatMap(name -> Stream.of(lit("|"), coalesce(col(name), lit("null")))).skip(1).toArray(Column[]::new));
   }
 
-  /** Appends the new rows, merges the late ones, counts everything. */
+  /** Merges the late rows, appends the new ones, counts everything. */
   private static final class BatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final ValueCounts DISPOSITIONS = new ValueCounts(col(DISPOSITION),
         Arrays.stream(Disposition.values()).map(Disposition::name).toList());
@@ -236,11 +236,13 @@ public final class GoldStream {
         long duplicates = counts.getOrDefault(Disposition.DUPLICATE.name(), 0L);
         String table = lake.qualified(Tables.GOLD);
         Table gold = catalog.load(Tables.GOLD);
+        // Late rows first: a symbol's late rows hold lower ids than its new ones, so a reader between the two
+        // commits (the gap check, a query) sees gold without the newest ids, never with a hole below them.
+        long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
         if (fresh > 0) {
           BatchCommits.appendClusteredOnce(ordered(rows, Disposition.NEW), table, gold, writer, batchId, Map.of(
               CommitMarkers.DUPLICATES_REMOVED, String.valueOf(duplicates)));
         }
-        long lateInserted = late == 0 ? 0 : mergeLate(rows, table, gold);
         GoldBatchStats stats = new GoldBatchStats(batchId, fresh + late + duplicates, fresh, duplicates, late,
             lateInserted);
         if (stats.rowsIn() > 0) {

@@ -28,6 +28,12 @@ public final class RawTrades {
   /** Well-formed BTCUSDT trades with ids from {@code firstId}, trade time {@code start + i ms}, sent now. */
   public static List<ProducerRecord<byte[], byte[]>> binance(String topic, int schemaId, long firstId, int count,
       Instant start) {
+    return binance(topic, schemaId, "BTCUSDT", firstId, count, start);
+  }
+
+  /** Well-formed trades of {@code symbol} with ids from {@code firstId}, trade time {@code start + i ms}, sent now. */
+  public static List<ProducerRecord<byte[], byte[]>> binance(String topic, int schemaId, String symbol, long firstId,
+      int count, Instant start) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (int i = 0; i < count; i++) {
@@ -35,7 +41,7 @@ public final class RawTrades {
       GenericRecord r = new GenericData.Record(Exchange.BINANCE.rawSchema());
       r.put("event_type", "trade");
       r.put("event_time_ms", tradeTime.toEpochMilli());
-      r.put("symbol", "BTCUSDT");
+      r.put("symbol", symbol);
       r.put("trade_id", firstId + i);
       r.put("price", "67000." + (i % 100));
       r.put("quantity", "0.01");
@@ -43,7 +49,7 @@ public final class RawTrades {
       r.put("is_buyer_maker", i % 2 == 0);
       r.put("is_best_match", true);
       r.put("ingestion_timestamp", now * 1000);
-      records.add(new ProducerRecord<>(topic, null, now, "BTCUSDT".getBytes(StandardCharsets.UTF_8),
+      records.add(new ProducerRecord<>(topic, null, now, symbol.getBytes(StandardCharsets.UTF_8),
           WireFormat.frame(schemaId, AvroBinary.encode(r))));
     }
     return records;
