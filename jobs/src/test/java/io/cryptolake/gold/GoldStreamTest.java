@@ -132,17 +132,15 @@ class GoldStreamTest {
    */
   @Test
   void noSnapshotOfGoldHasAHoleAmongASymbolsIdsWhenABatchHasLateAndNewRows() throws Exception {
-    Lake lake = TestLake.lake("gold_late_order", Storage.LOCAL);
-    String topic = "gold_late_order.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_late_order");
+    Lake lake = feed.lake();
     Random random = new Random(7);
     Duration watermark = Duration.ofMinutes(1);
     Instant t0 = Instant.now().minus(Duration.ofHours(2));
     // ETHUSDT leads: its one trade a round, ten minutes on each time, moves the watermark; BTCUSDT lags behind it.
-    RawTrades.send(Stream.concat(RawTrades.binance(topic, schemaId, "BTCUSDT", 1, 50, t0.minus(Duration.ofMinutes(30)))
-        .stream(), RawTrades.binance(topic, schemaId, "ETHUSDT", 1, 1, t0).stream()).toList());
-    throughSilver(lake, topics);
+    RawTrades.send(Stream.concat(feed.trades("BTCUSDT", 1, 50, t0.minus(Duration.ofMinutes(30))).stream(),
+        feed.trades("ETHUSDT", 1, 1, t0).stream()).toList());
+    throughSilver(lake, feed.topics());
     List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
         new GoldConfig(watermark, 100, null).withStream(lake.stream("200ms")), stats::add);
@@ -156,16 +154,13 @@ class GoldStreamTest {
         int late = 1 + random.nextInt(40);
         int fresh = 1 + random.nextInt(40);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        records.addAll(RawTrades.binance(topic, schemaId, "BTCUSDT", nextId, late,
-            batchWatermark.minus(Duration.ofMinutes(5))));
-        records.addAll(RawTrades.binance(topic, schemaId, "BTCUSDT", nextId + late, fresh,
-            batchWatermark.plusSeconds(10)));
-        records.addAll(RawTrades.binance(topic, schemaId, "ETHUSDT", round + 1, 1,
-            t0.plus(Duration.ofMinutes(10L * round))));
+        records.addAll(feed.trades("BTCUSDT", nextId, late, batchWatermark.minus(Duration.ofMinutes(5))));
+        records.addAll(feed.trades("BTCUSDT", nextId + late, fresh, batchWatermark.plusSeconds(10)));
+        records.addAll(feed.trades("ETHUSDT", round + 1, 1, t0.plus(Duration.ofMinutes(10L * round))));
         RawTrades.send(records);
         nextId += late + fresh;
         lateSent += late;
-        throughSilver(lake, topics);
+        throughSilver(lake, feed.topics());
         StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
       }
     } finally {
@@ -197,24 +192,22 @@ class GoldStreamTest {
    */
   @Test
   void theLateRowsCheckReadsOnlyTheirHoursOfGold() throws Exception {
-    Lake lake = TestLake.lake("gold_late_hours", Storage.LOCAL);
-    String topic = "gold_late_hours.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_late_hours");
+    Lake lake = feed.lake();
     Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
     List<ProducerRecord<byte[], byte[]>> day = new ArrayList<>();
     for (int h = 24; h >= 1; h--) {
-      day.addAll(RawTrades.binance(topic, schemaId, 10_000 + h, 1, hour.minus(Duration.ofHours(h)).plusSeconds(30)));
+      day.addAll(feed.trades(10_000 + h, 1, hour.minus(Duration.ofHours(h)).plusSeconds(30)));
     }
     RawTrades.send(day);
     GoldConfig config = config(Duration.ofMinutes(1));
     List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
-    runThroughGold(lake, topics, config, stats);
+    runThroughGold(lake, feed.topics(), config, stats);
     assertEquals(24L, TestLake.spark().sql("SELECT count(*) FROM " + lake.config().qualified(Tables.GOLD) + ".files")
         .first().getLong(0), "one file in each of 24 hourly partitions");
 
-    RawTrades.send(RawTrades.binance(topic, schemaId, 20_000, 5, hour.minus(Duration.ofHours(12)).plusSeconds(60)));
-    throughSilver(lake, topics);
+    RawTrades.send(feed.trades(20_000, 5, hour.minus(Duration.ofHours(12)).plusSeconds(60)));
+    throughSilver(lake, feed.topics());
     stats.clear();
     double scannedBefore = JobMetrics.value(LakeMetric.ICEBERG_FILES_SCANNED);
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(),
@@ -234,28 +227,26 @@ class GoldStreamTest {
    */
   @Test
   void idsWithDuplicatesInLaterBatchesLeaveTheStateOnceTheWatermarkPassesThem() throws Exception {
-    Lake lake = TestLake.lake("gold_state", Storage.LOCAL);
-    String topic = "gold_state.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_state");
+    Lake lake = feed.lake();
     Instant t0 = Instant.now().minus(Duration.ofHours(1));
     GoldConfig config = config(Duration.ofSeconds(10));
     List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
-    var first = RawTrades.binance(topic, schemaId, 1_000, 100, t0);
+    var first = feed.trades(1_000, 100, t0);
     RawTrades.send(first);
-    runThroughGold(lake, topics, config, stats);
+    runThroughGold(lake, feed.topics(), config, stats);
     RawTrades.send(first);
-    runThroughGold(lake, topics, config, stats);
+    runThroughGold(lake, feed.topics(), config, stats);
     assertEquals(100, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
 
     // 50 trades ten minutes later move the watermark past every earlier id. Gold runs no batch without data,
     // so the earlier ids leave the state in the next batch that has some: 10 trades a minute later.
-    RawTrades.send(RawTrades.binance(topic, schemaId, 2_000, 50, t0.plus(Duration.ofMinutes(10))));
-    runThroughGold(lake, topics, config, stats);
-    RawTrades.send(RawTrades.binance(topic, schemaId, 3_000, 10, t0.plus(Duration.ofMinutes(11))));
+    RawTrades.send(feed.trades(2_000, 50, t0.plus(Duration.ofMinutes(10))));
+    runThroughGold(lake, feed.topics(), config, stats);
+    RawTrades.send(feed.trades(3_000, 10, t0.plus(Duration.ofMinutes(11))));
     // And 30 trades the watermark has already passed: written through as late, never kept in the state.
-    RawTrades.send(RawTrades.binance(topic, schemaId, 4_000, 30, t0));
-    throughSilver(lake, topics);
+    RawTrades.send(feed.trades(4_000, 30, t0));
+    throughSilver(lake, feed.topics());
     GoldConfig running = config.withStream(lake.stream("200ms"));
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), running, stats::add);
     try {
@@ -288,18 +279,16 @@ class GoldStreamTest {
    */
   @Test
   void aBatchWritesOneStateEntryPerSymbol() throws Exception {
-    Lake lake = TestLake.lake("gold_visits", Storage.LOCAL);
-    String topic = "gold_visits.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_visits");
+    Lake lake = feed.lake();
     GoldConfig config = config(Duration.ofSeconds(120));
-    RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 100, Instant.now().minusMillis(100)));
-    throughSilver(lake, topics);
+    RawTrades.send(feed.trades(1_000, 100, Instant.now().minusMillis(100)));
+    throughSilver(lake, feed.topics());
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), config.withStream(lake.stream("200ms")));
     try {
       StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
-      RawTrades.send(RawTrades.binance(topic, schemaId, 1_100, 10, Instant.now().minusMillis(10)));
-      throughSilver(lake, topics);
+      RawTrades.send(feed.trades(1_100, 10, Instant.now().minusMillis(10)));
+      throughSilver(lake, feed.topics());
       StreamingQueries.awaitDrained(gold, Duration.ofMinutes(3));
       for (long rows : new long[] {100, 10}) {
         StreamingQueryProgress batch = Arrays.stream(gold.recentProgress()).filter(p -> p.numInputRows() == rows)
@@ -325,14 +314,12 @@ class GoldStreamTest {
    */
   @Test
   void aCheckpointWithTheStatePerKeyGoesOnPerKey() throws Exception {
-    Lake lake = TestLake.lake("gold_per_key", Storage.LOCAL);
-    String topic = "gold_per_key.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_per_key");
+    Lake lake = feed.lake();
     GoldConfig config = config(Duration.ofMinutes(5)).withStream(lake.stream("200ms"));
-    var trades = RawTrades.binance(topic, schemaId, 1_000, 100, Instant.now().minusSeconds(5));
+    var trades = feed.trades(1_000, 100, Instant.now().minusSeconds(5));
     RawTrades.send(trades);
-    throughSilver(lake, topics);
+    throughSilver(lake, feed.topics());
     List<GoldBatchStats> stats = new CopyOnWriteArrayList<>();
     StreamingQuery perKey = GoldStream.start(TestLake.spark(), lake.config(), config, stats::add,
         DeduplicationLayout.PER_KEY);
@@ -342,7 +329,7 @@ class GoldStreamTest {
     assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(TestLake.spark(), checkpoint));
 
     RawTrades.send(trades.subList(0, 40));
-    runThroughGold(lake, topics, config(Duration.ofMinutes(5)), stats);
+    runThroughGold(lake, feed.topics(), config(Duration.ofMinutes(5)), stats);
     assertEquals(40, stats.stream().mapToLong(GoldBatchStats::duplicatesRemoved).sum());
     assertEquals(100, Pipeline.count(lake, Tables.GOLD));
     assertEquals(DeduplicationLayout.PER_KEY, DeduplicationLayout.of(TestLake.spark(), checkpoint));
@@ -354,17 +341,15 @@ class GoldStreamTest {
    */
   @Test
   void goldStartsABatchWhenASilverCommitsNotOnlyOnItsTrigger() throws Exception {
-    Lake lake = TestLake.lake("gold_poll", Storage.LOCAL);
-    String topic = "gold_poll.binance";
-    Map<Exchange, String> topics = Map.of(Exchange.BINANCE, topic);
-    int schemaId = RawTrades.topic(topic, Exchange.BINANCE);
+    BinanceFeed feed = BinanceFeed.named("gold_poll");
+    Lake lake = feed.lake();
     GoldConfig config = config(Duration.ofMinutes(5))
         .withStream(lake.stream("1h").withSourcePoll(Duration.ofMillis(200)));
     StreamingQuery gold = GoldStream.start(TestLake.spark(), lake.config(), config);
     try {
       await().atMost(Duration.ofMinutes(1)).until(() -> gold.lastProgress() != null);
-      RawTrades.send(RawTrades.binance(topic, schemaId, 1_000, 20, Instant.now().minusSeconds(1)));
-      throughSilver(lake, topics);
+      RawTrades.send(feed.trades(1_000, 20, Instant.now().minusSeconds(1)));
+      throughSilver(lake, feed.topics());
       await("gold reads silver's commit before its next hourly trigger").atMost(Duration.ofMinutes(1))
           .pollInterval(Duration.ofMillis(500)).until(() -> Pipeline.count(lake, Tables.GOLD) == 20);
     } finally {
@@ -395,6 +380,28 @@ class GoldStreamTest {
     StreamingQueryProgress progress = query.lastProgress();
     return progress == null ? -1
         : Arrays.stream(progress.stateOperators()).mapToLong(StateOperatorProgress::numRowsTotal).sum();
+  }
+
+  /** A test's own lake and its one Binance topic (2 partitions), the exchange's raw schema registered for it. */
+  private record BinanceFeed(Lake lake, String topic, int schemaId) {
+    static BinanceFeed named(String name) {
+      String topic = name + ".binance";
+      return new BinanceFeed(TestLake.lake(name, Storage.LOCAL), topic, RawTrades.topic(topic, Exchange.BINANCE));
+    }
+
+    Map<Exchange, String> topics() {
+      return Map.of(Exchange.BINANCE, topic);
+    }
+
+    /** BTCUSDT trades with ids from {@code firstId}, trade time {@code start + i ms}. */
+    List<ProducerRecord<byte[], byte[]>> trades(long firstId, int count, Instant start) {
+      return RawTrades.binance(topic, schemaId, firstId, count, start);
+    }
+
+    /** Trades of {@code symbol} with ids from {@code firstId}, trade time {@code start + i ms}. */
+    List<ProducerRecord<byte[], byte[]>> trades(String symbol, long firstId, int count, Instant start) {
+      return RawTrades.binance(topic, schemaId, symbol, firstId, count, start);
+    }
   }
 
   /** The stream settings are filled in per lake by {@link #runThroughGold}. */
