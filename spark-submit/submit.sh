@@ -20,6 +20,8 @@
 #                           inside the jobs jar everywhere else)
 #   CRYPTOLAKE_LOG_FORMAT   text or json (Spark's structured JSON layout, one object per line)   (text)
 #   CRYPTOLAKE_JVM_OPTIONS  JVM options for the driver and the executors (config/local.env)
+#   CRYPTOLAKE_EXECUTOR_JVM_OPTIONS  the executors' own, in place of CRYPTOLAKE_JVM_OPTIONS (config/local.env;
+#                           CRYPTOLAKE_EXECUTOR_JVM_OPTIONS_<JOB> for one job)
 #   CRYPTOLAKE_UI_PORT_<JOB> the driver UI and /metrics/prometheus port of a streaming job (config/local.env)
 #   CRYPTOLAKE_CLASS_ARCHIVE the class-data-sharing archive the driver and executors start with, or none
 #                           (<runtime>/class-archive/jobs.jsa, written by the build: spark-submit/class-archive.sh;
@@ -51,7 +53,13 @@ else
 fi
 driver_log="-Dlog4j2.configurationFile=$log_file -Dcryptolake.log.format=$log_format"
 [[ "$deploy_mode" == cluster ]] && driver_log="$remote_log"
-jvm_options="${CRYPTOLAKE_JVM_OPTIONS-$(sed -n "s/^CRYPTOLAKE_JVM_OPTIONS=//p" "$root/config/local.env")}"
+# option_of VAR DEFAULT: the environment's VAR when it is set (even empty), else config/local.env's, else DEFAULT.
+option_of() {
+  if [[ -n "${!1+set}" ]]; then printf '%s' "${!1}"; return; fi
+  local line; line="$(grep -m1 "^$1=" "$root/config/local.env" || true)"
+  if [[ -n "$line" ]]; then printf '%s' "${line#*=}"; else printf '%s' "$2"; fi
+}
+jvm_options="$(option_of CRYPTOLAKE_JVM_OPTIONS "")"
 # A streaming job's UI (and metrics endpoint) has a fixed port, so Prometheus knows where to scrape it.
 job_var="$(tr 'a-z-' 'A-Z_' <<< "$job")"
 ui_var="CRYPTOLAKE_UI_PORT_$job_var"
@@ -66,7 +74,10 @@ class_archive="${CRYPTOLAKE_CLASS_ARCHIVE:-$runtime/class-archive/jobs.jsa}"
 if [[ "$class_archive" == none || ! -f "$class_archive" || ( -n "${SPARK_HOME:-}" && -x "$SPARK_HOME/bin/spark-submit" ) ]]; then
   class_archive=""
 fi
+executor_jvm_var="CRYPTOLAKE_EXECUTOR_JVM_OPTIONS_$job_var"
+executor_jvm_options="$(option_of "$executor_jvm_var" "$(option_of CRYPTOLAKE_EXECUTOR_JVM_OPTIONS "$jvm_options")")"
 jvm_options="$jvm_options${class_archive:+ -XX:SharedArchiveFile=$class_archive}"
+executor_jvm_options="$executor_jvm_options${class_archive:+ -XX:SharedArchiveFile=$class_archive}"
 # shellcheck disable=SC2206
 jvm=(${jvm_options})
 
@@ -80,7 +91,7 @@ args=(
   --executor-cores "$executor_cores"
   --conf "spark.cores.max=$max_cores"
   --driver-java-options "$driver_log${jvm_options:+ $jvm_options}"
-  --conf "spark.executor.extraJavaOptions=$remote_log${jvm_options:+ $jvm_options}"
+  --conf "spark.executor.extraJavaOptions=$remote_log${executor_jvm_options:+ $executor_jvm_options}"
 )
 [[ "$deploy_mode" == cluster ]] && args+=(--driver-cores "${CRYPTOLAKE_DRIVER_CORES:-1}")
 # A streaming job (it has a UI port) is restarted by the cluster manager when its driver fails.
