@@ -163,6 +163,9 @@ public final class LakeSession {
     }
     hadoop.set("fs.s3a.endpoint.region", lake.s3Region());
     hadoop.setBoolean("fs.s3a.path.style.access", lake.s3PathStyle());
+    // Hadoop 3.4.3's S3A may read through AWS's analytics accelerator stream; the lake's reads (LakeFileIO's ranges
+    // for Parquet, whole files for metadata) were measured on the classic stream, which stays.
+    hadoop.setIfUnset("fs.s3a.input.stream.type", "classic");
     String accessKey = System.getenv("AWS_ACCESS_KEY_ID");
     String secretKey = System.getenv("AWS_SECRET_ACCESS_KEY");
     if (accessKey != null && secretKey != null) {
