@@ -20,6 +20,16 @@ import org.apache.spark.sql.SparkSession;
  * the endpoint. Under spark-submit the master comes from the submit; run directly, it is local.
  */
 public final class LakeSession {
+  /**
+   * Classes of generated code each JVM keeps compiled (Spark's default: 100, least recently used out first). Every
+   * query of a JVM shares them, and the five jobs' queries in one JVM use about 130 distinct classes in a round of
+   * their batches: with 100 a batch often compiled its code again (in a test JVM running the five jobs, nine
+   * compilations in ten were of code compiled before; the local one application's executor compiled 2.4 times the
+   * classes). 500 holds them with room for the classes the bars and the gap check make new, and still bounds what
+   * the kept classes hold outside the heap (docs/benchmarks.md, round 48).
+   */
+  static final int CODEGEN_CACHE_ENTRIES = 500;
+
   private LakeSession() {}
 
   /** A session for one job, named so it is recognisable in the Spark UI. */
@@ -83,6 +93,7 @@ public final class LakeSession {
    */
   public static Map<String, String> defaults() {
     return Map.of("spark.sql.shuffle.partitions", "1",
+        "spark.sql.codegen.cache.maxEntries", String.valueOf(CODEGEN_CACHE_ENTRIES),
         // Checkpoint files written in place on S3 instead of a copy-and-delete rename (InPlaceCheckpointFiles).
         "spark.sql.streaming.checkpointFileManagerClass", InPlaceCheckpointFiles.class.getName(),
         "spark.sql.streaming.stateStore.providerClass",
