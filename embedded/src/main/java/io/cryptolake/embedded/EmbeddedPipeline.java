@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.state.StateStore;
 import org.apache.spark.sql.streaming.StreamingQuery;
 
 /**
@@ -105,6 +106,9 @@ public final class EmbeddedPipeline {
         report.print(out, dataDir, lake, stream);
         return report;
       } finally {
+        // The state stores' maintenance runs on a timer of its own; stopped first, it cannot fire on a stopped
+        // Spark and print a warning with a stack trace under the run's result.
+        StateStore.stop();
         spark.stop();
       }
     }
