@@ -42,8 +42,8 @@ public final class GapMonitor implements AutoCloseable {
       Map<String, Long> bySeverity = new TreeMap<>();
       result.found().forEach(g -> bySeverity.merge(g.getAs("severity"), 1L, Long::sum));
       JobMetrics.set(LakeMetric.SEQUENCE_GAPS, result.found().size());
-      LOG.info("sequence gaps among gold's trades since the last check: {} {} ({} new, {} earlier ones filled)",
-          result.found().size(), bySeverity, result.added(), result.filled());
+      LOG.info("sequence gaps among gold's trades since the last check: {} {} ({} new, {} earlier ones filled; {})",
+          result.found().size(), bySeverity, result.added(), result.filled(), result.phases());
     } catch (RuntimeException e) {
       LOG.warn("gap check failed; next try in one interval: {}", e.toString());
     }

@@ -71,8 +71,11 @@ public final class SequenceGaps {
 
   private SequenceGaps() {}
 
-  /** Gaps seen among the rows looked at, how many were new to the table, and how many open gaps were closed. */
-  public record Result(List<Row> found, long added, long filled) {}
+  /**
+   * Gaps seen among the rows looked at, how many were new to the table, how many open gaps were closed, and
+   * where the check's time went ({@code phases}, for its log line).
+   */
+  public record Result(List<Row> found, long added, long filled, String phases) {}
 
   /**
    * The {@code gaps} command: gold's trades with a trade time in [from, to) (either end open when NULL), and
@@ -123,6 +126,7 @@ public final class SequenceGaps {
 
   private static Result detectOnce(SparkSession spark, LakeConfig lake, Instant from, Instant to,
       boolean appendedOnly) {
+    CheckPhases phases = new CheckPhases();
     LakeCatalog catalog = new LakeCatalog(spark, lake);
     Table gold = catalog.ensure(Tables.gold());
     Table gapsTable = catalog.ensure(Tables.sequenceGaps());
@@ -134,6 +138,7 @@ public final class SequenceGaps {
     // that may fall into recorded gaps), each a read of gold's new files otherwise.
     MaterializedBatch appended = appendedSincePreviousCheck(spark, lake, gapsTable, gold)
         .map(MaterializedBatch::adaptive).orElse(null);
+    phases.lap("appended rows");
     MaterializedBatch steps = null;
     Dataset<Row> found = null;
     try {
@@ -145,6 +150,7 @@ public final class SequenceGaps {
       steps = MaterializedBatch.adaptive(steps(candidates.unionByName(anchors)));
       found = gaps(steps.rows()).cache();
       List<Row> foundRows = found.orderBy("exchange", "symbol", "gap_start").collectAsList();
+      phases.lap("steps");
       Dataset<Row> recorded = spark.table(gapsName);
       Dataset<Row> fresh = foundRows.isEmpty() ? found.limit(0) : found.as("f")
           .join(recorded.where(IdRanges.of(foundRows, "gap_start", "gap_end").overlapping()).as("r"),
@@ -169,6 +175,7 @@ public final class SequenceGaps {
       List<Row> toCount = fresh.where(not(exact)).unionByName(reopened).collectAsList();
       long before = openGaps(spark, gapsName);
       long rowsBefore = spark.table(gapsName).count();
+      phases.lap("new and late");
       if (!toCount.isEmpty() || !asFound.isEmpty()) {
         Dataset<Row> merged = spark.createDataFrame(asFound, fresh.schema());
         if (!toCount.isEmpty()) {
@@ -184,6 +191,7 @@ public final class SequenceGaps {
             + "t.filled_at = s.filled_at, t.updated_at = s.updated_at "
             + "WHEN NOT MATCHED AND s.missing_ids > 0 THEN INSERT *");
       }
+      phases.lap("merge");
       long added = spark.table(gapsName).count() - rowsBefore;
       long filled = Math.max(0, before + added - openGaps(spark, gapsName));
       updateProgress(spark, lake, steps.rows());
@@ -191,7 +199,8 @@ public final class SequenceGaps {
         gapsTable.refresh();
         gapsTable.updateProperties().set(GOLD_SNAPSHOT, String.valueOf(goldSnapshot)).commit();
       }
-      return new Result(foundRows, added, filled);
+      phases.lap("progress");
+      return new Result(foundRows, added, filled, phases.toString());
     } finally {
       if (found != null) {
         found.unpersist();

@@ -74,6 +74,9 @@ class OhlcvAndGapsTest {
         "BINANCE ETHUSDT 1117..2117 1001 CRITICAL",
         "KRAKEN BTCUSD 7..7 1 LOW"), found);
     assertEquals(9, first.added());
+    // Its log line says where its time went, each phase once, in the order they ran.
+    assertEquals(List.of("appended rows", "steps", "new and late", "merge", "progress"),
+        List.of(first.phases().replaceAll(" [0-9]+\\.[0-9] s", "").split(", ")));
 
     SequenceGaps.Result second = SequenceGaps.detect(TestLake.spark(), lake.config(), null, null);
     assertEquals(9, second.found().size());
