@@ -13,6 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.Property;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +89,77 @@ class OhlcvAndGapsTest {
     assertEquals(9, second.found().size());
     assertEquals(0, second.added(), "a second run adds nothing");
     assertEquals(9, Pipeline.count(lake, Tables.SEQUENCE_GAPS));
+  }
+
+  /**
+   * A check that finds tens of thousands of new gaps (30,000-50,000 a check at the benchmark's 2% faulty records)
+   * records each once, and sends no task Spark warns about as too large: collected on the driver and sent back as
+   * the MERGE's source, 39,157 gaps made one task of 2,782 KiB (the benchmark's log, every check).
+   */
+  @Test
+  void aCheckOfTensOfThousandsOfNewGapsRecordsThemAllWithoutOneLargeTask() throws Exception {
+    TestLake.Lake lake = TestLake.lake("gaps_many", Storage.LOCAL);
+    int gaps = 24_000;
+    List<Row> rows = new ArrayList<>();
+    for (long id = 1; id <= 2L * gaps + 1; id += 2) {
+      rows.add(GoldRows.trade("BINANCE", "BTCUSDT", id, T0.plusMillis(id), "1", "1"));
+    }
+    for (int from = 0; from < rows.size(); from += 4_000) {
+      GoldRows.append(lake, rows.subList(from, Math.min(rows.size(), from + 4_000)));
+    }
+
+    SequenceGaps.Result result;
+    try (TaskSizeWarnings warnings = TaskSizeWarnings.open()) {
+      result = SequenceGaps.detect(TestLake.spark(), lake.config(), null, null);
+      assertEquals(List.of(), warnings.messages());
+    }
+    assertEquals(gaps, result.found().size());
+    assertEquals(gaps, result.added());
+    Row recorded = TestLake.spark().table(lake.config().qualified(Tables.SEQUENCE_GAPS))
+        .selectExpr("count(*)", "count(DISTINCT gap_start)", "min(gap_start)", "max(gap_end)", "sum(gap_size)",
+            "sum(missing_ids)", "count_if(filled_at IS NULL)", "count_if(severity = 'LOW')").first();
+    assertEquals(List.of((long) gaps, (long) gaps, 2L, 2L * gaps, (long) gaps, (long) gaps, (long) gaps, (long) gaps),
+        List.of(recorded.getLong(0), recorded.getLong(1), recorded.getLong(2), recorded.getLong(3), recorded.getLong(4),
+            recorded.getLong(5), recorded.getLong(6), recorded.getLong(7)));
+  }
+
+  /** Spark's warnings of a task of very large size while open (its logger is quiet in the suite otherwise). */
+  private static final class TaskSizeWarnings extends AbstractAppender implements AutoCloseable {
+    private static final String LOGGER = "org.apache.spark.scheduler.TaskSetManager";
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final Level previous;
+
+    private TaskSizeWarnings() {
+      super("task-size-warnings", null, null, true, Property.EMPTY_ARRAY);
+      previous = LogManager.getLogger(LOGGER).getLevel();
+    }
+
+    static TaskSizeWarnings open() {
+      TaskSizeWarnings warnings = new TaskSizeWarnings();
+      warnings.start();
+      Configurator.setLevel(LOGGER, Level.WARN);
+      ((org.apache.logging.log4j.core.Logger) LogManager.getLogger(LOGGER)).addAppender(warnings);
+      return warnings;
+    }
+
+    @Override
+    public void append(LogEvent event) {
+      String message = event.getMessage().getFormattedMessage();
+      if (message.contains("very large size")) {
+        messages.add(message);
+      }
+    }
+
+    List<String> messages() {
+      return List.copyOf(messages);
+    }
+
+    @Override
+    public void close() {
+      ((org.apache.logging.log4j.core.Logger) LogManager.getLogger(LOGGER)).removeAppender(this);
+      Configurator.setLevel(LOGGER, previous);
+      stop();
+    }
   }
 
   /**
