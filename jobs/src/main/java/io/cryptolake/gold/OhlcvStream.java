@@ -127,7 +127,7 @@ public final class OhlcvStream {
    * The bars of some trades with what it takes to add more trades to them later ({@link #merged}): the trade
    * time and sequence of the open and close, and the VWAP's two sums. This is the bars' definition, in one
    * aggregation over any number of trades; the check ({@link BarCheck}) uses it. A micro-batch's bars are
-   * computed by {@link #partialsOfABatch}, faster, to the same columns.
+   * computed in two passes, {@link #batchSums} and {@link #partialsOfABatch}, to the same columns.
    */
   static Dataset<Row> partials(Dataset<Row> trades) {
     Column order = tradeOrder();
@@ -145,15 +145,13 @@ public final class OhlcvStream {
   }
 
   /**
-   * The same columns as {@link #partials}, in two passes, for a batch whose bars fit on the driver (a micro-batch:
-   * {@link BarWriter} collects their keys anyway). An aggregate whose buffer is a struct or a string (the open and
-   * close by (time, sequence), the currency) makes Spark sort every trade; so the first pass aggregates every trade
-   * into fixed-width buffers (each minute's first and last trade time among them), and the second takes the open,
-   * close, their sequences and the currency from only the trades at exactly those times, ranked as
-   * {@link #partials} ranks them (a missing sequence first). About a third less CPU (docs/benchmarks.md).
+   * The first of two passes that give a micro-batch's bars ({@link #partialsOfABatch}): everything but the open and
+   * close, in fixed-width aggregation buffers, with each minute's first and last trade time. An aggregate whose
+   * buffer is a struct or a string (the open and close by (time, sequence), the currency) makes Spark sort every
+   * trade; these do not. Computed once and kept ({@link BarWriter}): the second pass reads it twice.
    */
-  static Dataset<Row> partialsOfABatch(Dataset<Row> trades) {
-    Dataset<Row> sums = trades
+  static Dataset<Row> batchSums(Dataset<Row> trades) {
+    return trades
         .groupBy(col("exchange"), col("symbol"), minute())
         .agg(max(col("price")).as("high"),
             min(col("price")).as("low"),
@@ -161,7 +159,16 @@ public final class OhlcvStream {
             min(col("timestamp")).as(FIRST_TIME),
             max(col("timestamp")).as(LAST_TIME),
             priceQuantitySum(), quantitySum());
-    Dataset<Row> endTimes = sums.select(col("exchange"), col("symbol"),
+  }
+
+  /**
+   * The same columns as {@link #partials}, for a batch whose bars fit on the driver (a micro-batch: {@link BarWriter}
+   * collects their keys anyway), from its {@link #batchSums}: the open, close, their sequences and the currency come
+   * from only the trades at each minute's first and last time (a broadcast join), ranked as {@link #partials} ranks
+   * them (a missing sequence first), where sorting costs nothing.
+   */
+  static Dataset<Row> partialsOfABatch(Dataset<Row> trades, Dataset<Row> batchSums) {
+    Dataset<Row> endTimes = batchSums.select(col("exchange"), col("symbol"),
         explode(array_distinct(array(col(FIRST_TIME), col(LAST_TIME)))).as("timestamp"));
     Column order = tradeOrder();
     Dataset<Row> ends = trades.join(broadcast(endTimes), new String[] {"exchange", "symbol", "timestamp"})
@@ -171,7 +178,7 @@ public final class OhlcvStream {
             max_by(col("price"), order).as("close"),
             min(order).as("first"),
             max(order).as("last"));
-    return withVwap(sums.join(ends, new String[] {"exchange", "symbol", "minute"}));
+    return withVwap(batchSums.join(ends, new String[] {"exchange", "symbol", "minute"}));
   }
 
   /** A trade's place in its minute: trade time, then the exchange's sequence (a missing one first). */

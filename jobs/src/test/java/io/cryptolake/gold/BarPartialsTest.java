@@ -20,8 +20,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * A micro-batch's bars in two passes ({@link OhlcvStream#partialsOfABatch}) against the bars' definition in one
- * aggregation ({@link OhlcvStream#partials}): open and close by trade time, then sequence, a missing sequence first.
+ * A micro-batch's bars in two passes ({@link OhlcvStream#batchSums}, {@link OhlcvStream#partialsOfABatch})
+ * against the bars' definition in one aggregation ({@link OhlcvStream#partials}): open and close by trade time,
+ * then sequence, a missing sequence first.
  */
 class BarPartialsTest {
   private static final Instant T0 = Instant.parse("2026-11-20T10:15:00Z");
@@ -47,7 +48,7 @@ class BarPartialsTest {
         trade("BTCUSDT", T0.plusSeconds(61), "20", null),
         trade("BTCUSDT", T0.plusSeconds(62), "21", null));
     Dataset<Row> frame = frame(trades);
-    for (Dataset<Row> bars : List.of(OhlcvStream.partials(frame), OhlcvStream.partialsOfABatch(frame))) {
+    for (Dataset<Row> bars : List.of(OhlcvStream.partials(frame), twoPasses(frame))) {
       List<Row> rows = bars.orderBy("minute").collectAsList();
       assertEquals(2, rows.size());
       Row first = rows.get(0);
@@ -75,9 +76,9 @@ class BarPartialsTest {
   void generatedBatchesGiveTheDefinitionsBars() {
     for (long seed = 1; seed <= 3; seed++) {
       List<Row> trades = generated(new Random(seed), 3_000);
-      List<Row> expected = OhlcvStream.partials(frame(trades)).orderBy("exchange", "symbol", "minute").collectAsList();
-      List<Row> actual = OhlcvStream.partialsOfABatch(frame(trades)).orderBy("exchange", "symbol", "minute")
-          .collectAsList();
+      Dataset<Row> frame = frame(trades);
+      List<Row> expected = OhlcvStream.partials(frame).orderBy("exchange", "symbol", "minute").collectAsList();
+      List<Row> actual = twoPasses(frame).orderBy("exchange", "symbol", "minute").collectAsList();
       assertEquals(expected.size(), actual.size(), "bars of seed " + seed);
       for (int i = 0; i < expected.size(); i++) {
         for (String column : EXACT) {
@@ -119,6 +120,10 @@ class BarPartialsTest {
           price(quantities[random.nextInt(quantities.length)]), "USDT", sequence));
     }
     return trades;
+  }
+
+  private static Dataset<Row> twoPasses(Dataset<Row> trades) {
+    return OhlcvStream.partialsOfABatch(trades, OhlcvStream.batchSums(trades));
   }
 
   private static Row trade(String symbol, Instant time, String price, Long sequence) {
