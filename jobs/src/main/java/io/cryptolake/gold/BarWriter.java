@@ -33,11 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adds one batch of gold rows to the bars they fall in: the batch's own bars ({@link OhlcvStream#batchSums},
- * {@link OhlcvStream#partialsOfABatch}) and the table's bars of the same (exchange, symbol, minute) merged into
- * one ({@link OhlcvStream#merged}), then merged into gold_ohlcv_1m, inserting new bars and updating the others.
- * Reading the batch's rows twice (every row, then those at each minute's first and last time) and the touched bars
- * is what a batch costs; the minutes' other trades in gold are not read again.
+ * Adds one batch of gold rows to the bars they fall in: the batch's own bars ({@link OhlcvStream#partials}) and
+ * the table's bars of the same (exchange, symbol, minute) merged into one ({@link OhlcvStream#merged}), then
+ * merged into gold_ohlcv_1m, inserting new bars and updating the others. Reading the batch's rows once and the
+ * touched bars is what a batch costs; the minutes' other trades in gold are not read again.
  *
  * <p>Exactly once: the MERGE's commit records the query's writer and batch id ({@link BatchCommits}), and a
  * batch the table already has (Spark runs a batch again when it stopped after the commit and before its
@@ -74,8 +73,7 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
       LOG.info("bars batch {}: already in {}, not merged again", batchId, Tables.OHLCV_1M);
       return;
     }
-    try (MaterializedBatch sums = MaterializedBatch.of(OhlcvStream.batchSums(batch));
-        MaterializedBatch partials = MaterializedBatch.of(OhlcvStream.partialsOfABatch(batch, sums.rows()))) {
+    try (MaterializedBatch partials = MaterializedBatch.of(OhlcvStream.partials(batch))) {
       Dataset<Row> keyColumns = partials.rows().select(KEY[0], KEY[1], KEY[2]);
       TouchedMinutes touched = new TouchedMinutes(keyColumns.collectAsList());
       if (touched.isEmpty()) {

@@ -1,13 +1,9 @@
 package io.cryptolake.gold;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.date_trunc;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -58,8 +54,6 @@ public final class OhlcvStream {
       "close", "volume", "quote_volume", "trade_count", "vwap");
   private static final String PRICE_QUANTITY_SUM = "price_quantity_sum";
   private static final String QUANTITY_SUM = "quantity_sum";
-  private static final String FIRST_TIME = "first_time";
-  private static final String LAST_TIME = "last_time";
 
   private static final Logger LOG = LoggerFactory.getLogger(OhlcvStream.class);
 
@@ -125,89 +119,29 @@ public final class OhlcvStream {
 
   /**
    * The bars of some trades with what it takes to add more trades to them later ({@link #merged}): the trade
-   * time and sequence of the open and close, and the VWAP's two sums. This is the bars' definition, in one
-   * aggregation over any number of trades; the check ({@link BarCheck}) uses it. A micro-batch's bars are
-   * computed in two passes, {@link #batchSums} and {@link #partialsOfABatch}, to the same columns.
+   * time and sequence of the open and close, and the VWAP's two sums.
    */
   static Dataset<Row> partials(Dataset<Row> trades) {
-    Column order = tradeOrder();
+    Column order = struct(col("timestamp").as("time"), col("source_sequence").as("sequence"));
+    Column notional = try_multiply(col("price"), col("quantity"));
+    Column priceD = col("price").cast(DataTypes.DoubleType);
+    Column quantityD = col("quantity").cast(DataTypes.DoubleType);
     return withVwap(trades
-        .groupBy(col("exchange"), col("symbol"), minute())
+        .groupBy(col("exchange"), col("symbol"), date_trunc("minute", col("timestamp")).as("minute"))
         .agg(first(col("currency")).as("currency"),
             min_by(col("price"), order).as("open"),
             max(col("price")).as("high"),
             min(col("price")).as("low"),
             max_by(col("price"), order).as("close"),
-            volume(), quoteVolume(), count("*").as("trade_count"),
+            try_sum(col("quantity")).try_cast(Decimals.TYPE).as("volume"),
+            // One product that overflows makes the whole sum unknown, not a smaller number.
+            when(count_if(notional.isNull()).equalTo(0), try_sum(notional)).try_cast(Decimals.TYPE).as("quote_volume"),
+            count("*").as("trade_count"),
             min(order).as("first"),
             max(order).as("last"),
-            priceQuantitySum(), quantitySum()));
-  }
-
-  /**
-   * The first of two passes that give a micro-batch's bars ({@link #partialsOfABatch}): everything but the open and
-   * close, in fixed-width aggregation buffers, with each minute's first and last trade time. An aggregate whose
-   * buffer is a struct or a string (the open and close by (time, sequence), the currency) makes Spark sort every
-   * trade; these do not. Computed once and kept ({@link BarWriter}): the second pass reads it twice.
-   */
-  static Dataset<Row> batchSums(Dataset<Row> trades) {
-    return trades
-        .groupBy(col("exchange"), col("symbol"), minute())
-        .agg(max(col("price")).as("high"),
-            min(col("price")).as("low"),
-            volume(), quoteVolume(), count("*").as("trade_count"),
-            min(col("timestamp")).as(FIRST_TIME),
-            max(col("timestamp")).as(LAST_TIME),
-            priceQuantitySum(), quantitySum());
-  }
-
-  /**
-   * The same columns as {@link #partials}, for a batch whose bars fit on the driver (a micro-batch: {@link BarWriter}
-   * collects their keys anyway), from its {@link #batchSums}: the open, close, their sequences and the currency come
-   * from only the trades at each minute's first and last time (a broadcast join), ranked as {@link #partials} ranks
-   * them (a missing sequence first), where sorting costs nothing.
-   */
-  static Dataset<Row> partialsOfABatch(Dataset<Row> trades, Dataset<Row> batchSums) {
-    Dataset<Row> endTimes = batchSums.select(col("exchange"), col("symbol"),
-        explode(array_distinct(array(col(FIRST_TIME), col(LAST_TIME)))).as("timestamp"));
-    Column order = tradeOrder();
-    Dataset<Row> ends = trades.join(broadcast(endTimes), new String[] {"exchange", "symbol", "timestamp"})
-        .groupBy(col("exchange"), col("symbol"), minute())
-        .agg(first(col("currency")).as("currency"),
-            min_by(col("price"), order).as("open"),
-            max_by(col("price"), order).as("close"),
-            min(order).as("first"),
-            max(order).as("last"));
-    return withVwap(batchSums.join(ends, new String[] {"exchange", "symbol", "minute"}));
-  }
-
-  /** A trade's place in its minute: trade time, then the exchange's sequence (a missing one first). */
-  private static Column tradeOrder() {
-    return struct(col("timestamp").as("time"), col("source_sequence").as("sequence"));
-  }
-
-  private static Column minute() {
-    return date_trunc("minute", col("timestamp")).as("minute");
-  }
-
-  private static Column volume() {
-    return try_sum(col("quantity")).try_cast(Decimals.TYPE).as("volume");
-  }
-
-  /** One product that overflows makes the whole sum unknown, not a smaller number. */
-  private static Column quoteVolume() {
-    Column notional = try_multiply(col("price"), col("quantity"));
-    return when(count_if(notional.isNull()).equalTo(0), try_sum(notional)).try_cast(Decimals.TYPE).as("quote_volume");
-  }
-
-  /** In double from the operands: a decimal product keeps 6 decimals, too few for tiny quantities. */
-  private static Column priceQuantitySum() {
-    return sum(col("price").cast(DataTypes.DoubleType).multiply(col("quantity").cast(DataTypes.DoubleType)))
-        .as(PRICE_QUANTITY_SUM);
-  }
-
-  private static Column quantitySum() {
-    return sum(col("quantity").cast(DataTypes.DoubleType)).as(QUANTITY_SUM);
+            // In double from the operands: a decimal product keeps 6 decimals, too few for tiny quantities.
+            sum(priceD.multiply(quantityD)).as(PRICE_QUANTITY_SUM),
+            sum(quantityD).as(QUANTITY_SUM)));
   }
 
   /**

@@ -180,10 +180,12 @@ public final class Tables {
         optional(2, "symbol", Types.StringType.get()),
         optional(3, "currency", Types.StringType.get()),
         optional(4, "minute", Types.TimestampType.withZone(), "start of the minute, UTC"),
-        optional(5, "open", Types.DecimalType.of(38, 18), "price of the first trade (trade time, then trade id)"),
+        optional(5, "open", Types.DecimalType.of(38, 18), "price of the first trade (by trade time, then "
+            + "source_sequence, a missing one first)"),
         optional(6, "high", Types.DecimalType.of(38, 18)),
         optional(7, "low", Types.DecimalType.of(38, 18)),
-        optional(8, "close", Types.DecimalType.of(38, 18), "price of the last trade (trade time, then trade id)"),
+        optional(8, "close", Types.DecimalType.of(38, 18), "price of the last trade (by trade time, then "
+            + "source_sequence, a missing one first)"),
         optional(9, "volume", Types.DecimalType.of(38, 18), "sum of quantities; NULL if it overflows"),
         optional(10, "quote_volume", Types.DecimalType.of(38, 18), "sum of price x quantity, to 6 decimals; NULL if it overflows"),
         optional(11, "trade_count", Types.LongType.get()),
