@@ -83,12 +83,12 @@ public final class TradeTopicWriter implements AutoCloseable {
     });
   }
 
-  /** Records Kafka did not take after every retry. */
   /** How many partitions the topic has. */
   public int partitionsFor(String topic) {
     return producer.partitionsFor(topic).size();
   }
 
+  /** Records Kafka did not take after every retry. */
   public long failures() {
     return failures.get();
   }
