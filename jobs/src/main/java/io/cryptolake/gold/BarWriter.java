@@ -2,6 +2,7 @@ package io.cryptolake.gold;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.max;
@@ -72,37 +73,32 @@ final class BarWriter implements VoidFunction2<Dataset<Row>, Long> {
       LOG.info("bars batch {}: already in {}, not merged again", batchId, Tables.OHLCV_1M);
       return;
     }
-    // A batch touches few bars (exchanges x symbols x the minutes of a trigger or of maxFilesPerTrigger's files):
-    // each step's result is collected and read again as local rows, so the steps after the batch's aggregation
-    // cost a Spark job each and nothing kept in the executors (12 stages a batch before, docs/benchmarks.md round 52).
-    SparkSession spark = batch.sparkSession();
-    Dataset<Row> partials = local(spark, OhlcvStream.partials(batch));
-    TouchedMinutes touched = new TouchedMinutes(partials.select(KEY[0], KEY[1], KEY[2]).collectAsList());
-    if (touched.isEmpty()) {
-      return;
+    try (MaterializedBatch partials = MaterializedBatch.of(OhlcvStream.partials(batch))) {
+      Dataset<Row> keyColumns = partials.rows().select(KEY[0], KEY[1], KEY[2]);
+      TouchedMinutes touched = new TouchedMinutes(keyColumns.collectAsList());
+      if (touched.isEmpty()) {
+        return;
+      }
+      SparkSession spark = batch.sparkSession();
+      long corrections = corrections(spark, touched);
+      Dataset<Row> keys = broadcast(spark.createDataFrame(touched.keys(), keyColumns.schema()));
+      try (MaterializedBatch current = MaterializedBatch.of(spark.table(lake.qualified(Tables.OHLCV_1M)).as("t")
+          .where(expr(touched.barsCondition("t"))).join(keys, KEY, "left_semi"));
+          MaterializedBatch bars = MaterializedBatch.of(
+              updated(spark, current.rows(), partials.rows(), keyColumns.schema()))) {
+        long overflows = bars.aggregate(rows -> rows.where(OhlcvStream.overflowed()).agg(count("*"))).get(0).getLong(0);
+        merge(bars.rows(), touched, writer, batchId);
+        merged(touched);
+        JobMetrics.add(LakeMetric.BAR_CORRECTIONS, corrections);
+        JobMetrics.add(LakeMetric.BAR_OVERFLOWS, overflows);
+        LOG.info("bars batch {}: {} bars brought up to date, {} corrections of closed minutes, {} with an overflow",
+            batchId, touched.keys().size(), corrections, overflows);
+        if (overflows > 0) {
+          LOG.warn("bars batch {}: {} bars have a NULL volume, quote_volume or vwap: the value does not fit "
+              + "decimal(38,18)", batchId, overflows);
+        }
+      }
     }
-    long corrections = corrections(spark, touched);
-    StructType keySchema = partials.select(KEY[0], KEY[1], KEY[2]).schema();
-    Dataset<Row> keys = broadcast(spark.createDataFrame(touched.keys(), keySchema));
-    Dataset<Row> current = local(spark, spark.table(lake.qualified(Tables.OHLCV_1M)).as("t")
-        .where(expr(touched.barsCondition("t"))).join(keys, KEY, "left_semi"));
-    Dataset<Row> bars = local(spark, updated(spark, current, partials, keySchema));
-    long overflows = bars.where(OhlcvStream.overflowed()).collectAsList().size();
-    merge(bars, touched, writer, batchId);
-    merged(touched);
-    JobMetrics.add(LakeMetric.BAR_CORRECTIONS, corrections);
-    JobMetrics.add(LakeMetric.BAR_OVERFLOWS, overflows);
-    LOG.info("bars batch {}: {} bars brought up to date, {} corrections of closed minutes, {} with an overflow",
-        batchId, touched.keys().size(), corrections, overflows);
-    if (overflows > 0) {
-      LOG.warn("bars batch {}: {} bars have a NULL volume, quote_volume or vwap: the value does not fit "
-          + "decimal(38,18)", batchId, overflows);
-    }
-  }
-
-  /** The plan's rows, computed now in one Spark job, as a local relation on the driver. */
-  private static Dataset<Row> local(SparkSession spark, Dataset<Row> plan) {
-    return spark.createDataFrame(MaterializedBatch.collect(plan), plan.schema());
   }
 
   /**

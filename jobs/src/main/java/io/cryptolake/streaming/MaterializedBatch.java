@@ -65,15 +65,6 @@ public final class MaterializedBatch implements AutoCloseable {
     return new MaterializedBatch(keep(plan), null);
   }
 
-  /**
-   * Runs a plan whose result is small (a batch's few dozen bars) without adaptive execution, in one Spark job, and
-   * returns its rows to the driver. Read again through {@code createDataFrame}, they are a local relation: no
-   * block store, and filters and projections over them run on the driver with no job at all.
-   */
-  public static List<Row> collect(Dataset<Row> plan) {
-    return withoutAdaptiveExecution(plan.sparkSession(), plan::collectAsList);
-  }
-
   private static Dataset<Row> keep(Dataset<Row> plan) {
     return plan.localCheckpoint(true, StorageLevel.MEMORY_AND_DISK());
   }
