@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -87,8 +86,9 @@ public final class KafkaBroker extends ManagedServer {
   }
 
   private List<String> command(Path log4j, String mainClass, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xms256m", "-Xmx768m",
-        "-Dlog4j2.configurationFile=" + log4j, "-cp", dist("kafka/lib").resolve("*").toString(), mainClass));
+    List<String> cmd = java("-Xms256m", "-Xmx768m");
+    cmd.addAll(List.of("-Dlog4j2.configurationFile=" + log4j, "-cp", dist("kafka/lib").resolve("*").toString(),
+        mainClass));
     cmd.addAll(List.of(args));
     return cmd;
   }

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public abstract class ManagedServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagedServer.class);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+  /** Extra options for every local server's JVM. */
+  public static final String SERVER_JVM_OPTIONS = "CRYPTOLAKE_SERVER_JVM_OPTIONS";
 
   protected final LocalServersConfig config;
   private final String name;
@@ -126,8 +128,19 @@ public abstract class ManagedServer implements AutoCloseable {
     return config.dataDir().resolve(name + ".log");
   }
 
-  protected static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  /**
+   * The start of a server's command line: this JVM's java, the given heap options, then
+   * {@code CRYPTOLAKE_SERVER_JVM_OPTIONS} (space-separated; the test suites set it, see the root pom).
+   */
+  protected static List<String> java(String... heap) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(heap));
+    String extra = System.getenv().getOrDefault(SERVER_JVM_OPTIONS, "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    return command;
   }
 
   protected Path dist(String relative) {

@@ -33,8 +33,10 @@ public final class RestCatalogServer extends ManagedServer {
 
   @Override
   protected List<String> prepare() {
-    return List.of(javaBinary(), "-Xms64m", "-Xmx512m", "-cp", dist("iceberg-rest/lib").resolve("*").toString(),
-        "org.apache.iceberg.rest.RESTCatalogServer");
+    List<String> command = java("-Xms64m", "-Xmx512m");
+    command.addAll(List.of("-cp", dist("iceberg-rest/lib").resolve("*").toString(),
+        "org.apache.iceberg.rest.RESTCatalogServer"));
+    return command;
   }
 
   /** The server reads its backend catalog's properties from CATALOG_* variables (_ is '.', __ is '-'). */

@@ -45,8 +45,9 @@ public final class S3Server extends ManagedServer {
         "jclouds.provider=filesystem",
         "jclouds.filesystem.basedir=" + blobs,
         ""), StandardCharsets.UTF_8);
-    return List.of(javaBinary(), "-Xms64m", "-Xmx512m", "-jar", dist("s3proxy/s3proxy.jar").toString(),
-        "--properties", properties.toString());
+    List<String> command = java("-Xms64m", "-Xmx512m");
+    command.addAll(List.of("-jar", dist("s3proxy/s3proxy.jar").toString(), "--properties", properties.toString()));
+    return command;
   }
 
   @Override

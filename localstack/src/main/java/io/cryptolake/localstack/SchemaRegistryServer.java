@@ -34,12 +34,14 @@ public final class SchemaRegistryServer extends ManagedServer {
 
   @Override
   protected List<String> prepare() throws IOException {
-    return List.of(javaBinary(), "-Xms64m", "-Xmx512m",
+    List<String> command = java("-Xms64m", "-Xmx512m");
+    command.addAll(List.of(
         "-Dquarkus.http.host=127.0.0.1",
         "-Dquarkus.http.port=" + config.registryPort(),
         "-Dquarkus.log.level=WARN",
         "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
-        "-jar", runnerJar().toString());
+        "-jar", runnerJar().toString()));
+    return command;
   }
 
   private Path runnerJar() throws IOException {
