@@ -130,7 +130,7 @@ public abstract class ManagedServer implements AutoCloseable {
 
   /**
    * The start of a server's command line: this JVM's java, the given heap options, then
-   * {@code CRYPTOLAKE_SERVER_JVM_OPTIONS} (space-separated; the test suites set it, see the root pom).
+   * {@code CRYPTOLAKE_SERVER_JVM_OPTIONS} (space-separated; none by default).
    */
   protected static List<String> java(String... heap) {
     List<String> command = new ArrayList<>();
